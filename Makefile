@@ -1,0 +1,58 @@
+# The two commands a newcomer needs:
+#   make run    set everything up and serve the portal on http://127.0.0.1:$(PORT)
+#   make test   set everything up and run every check and test
+# Both create .venv and install the pinned requirements the first time (and again only when
+# a requirements file changes), so a second run starts in seconds.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# Development mode for everything run from here; production settings are the default elsewhere.
+DEV_ENV := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/dev-secret-key)"
+
+.PHONY: run test lint format superuser migrate content clean
+
+run: $(VENV)/.runtime $(VENV)/dev-secret-key migrate content ## serve the portal
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.dev $(VENV)/dev-secret-key ## every check and test
+	$(DEV_ENV) $(PY) manage.py check --fail-level WARNING
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.dev ## ruff, as in `make test`
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev ## fix what ruff can fix
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+superuser: $(VENV)/.runtime $(VENV)/dev-secret-key migrate ## a staff account for /admin/
+	$(DEV_ENV) $(PY) manage.py createsuperuser
+
+migrate: $(VENV)/.runtime $(VENV)/dev-secret-key
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+
+content: $(VENV)/.runtime $(VENV)/dev-secret-key
+	$(DEV_ENV) $(PY) manage.py load_content
+
+clean: ## remove the virtual environment (the database stays)
+	rm -rf $(VENV)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+$(VENV)/dev-secret-key: | $(PY)
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
