@@ -1,0 +1,107 @@
+"""
+The Markdown editor's two endpoints, for staff only.
+
+django-markdownx ships its preview and upload views open to anyone, and its upload trusts the
+content type and file name the browser sends. These replacements answer staff alone (403 for
+everyone else), render the preview with the site's own pipeline, and accept only PNG, JPEG, GIF
+and WebP files that Pillow confirms are the image they claim to be, saved under a name whose
+extension comes from the detected format, never from the upload.
+"""
+
+from django.conf import settings
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.defaultfilters import filesizeformat
+from django.views import View
+from markdownx.forms import ImageForm
+from PIL import Image
+
+from qiportal.markup import render_markdown
+
+# Pillow format name -> (the content type it must have been sent as, the file extension).
+IMAGE_FORMATS = {
+    "PNG": ("image/png", "png"),
+    "JPEG": ("image/jpeg", "jpg"),
+    "GIF": ("image/gif", "gif"),
+    "WEBP": ("image/webp", "webp"),
+}
+
+
+class StaffOnlyMixin(UserPassesTestMixin):
+    raise_exception = True
+
+    def test_func(self):
+        user = self.request.user
+        return user.is_active and user.is_staff
+
+    def handle_no_permission(self):
+        raise PermissionDenied("The Markdown editor is for staff who are logged in.")
+
+
+class MarkdownPreviewView(StaffOnlyMixin, View):
+    """The editor's live preview: the same HTML readers will get."""
+
+    def post(self, request):
+        content = request.POST.get("content")
+        if content is None:
+            return HttpResponseBadRequest("Send the Markdown to preview as 'content'.")
+        return HttpResponse(render_markdown(content), content_type="text/html; charset=utf-8")
+
+
+class CheckedImageForm(ImageForm):
+    """markdownx's upload form, with the file's real format checked."""
+
+    def clean(self):
+        upload = super().clean()
+        try:
+            with Image.open(upload) as image:
+                detected = image.format
+                image.verify()
+        except Exception as error:  # Pillow raises many kinds for a broken or hostile file.
+            raise ValidationError(
+                "This file is not a readable image. Upload a PNG, JPEG, GIF or WebP file."
+            ) from error
+        finally:
+            upload.seek(0)
+        if detected not in IMAGE_FORMATS:
+            raise ValidationError(
+                f"{detected or 'This'} images are not accepted. "
+                "Upload a PNG, JPEG, GIF or WebP file."
+            )
+        content_type, self.extension = IMAGE_FORMATS[detected]
+        if upload.content_type != content_type:
+            raise ValidationError(
+                f"This file was sent as {upload.content_type} but is a {detected} image. "
+                "Save it with the right extension and upload it again."
+            )
+        return upload
+
+    def _save(self, image, file_name, commit):
+        return super()._save(image, f"image.{self.extension}", commit)
+
+
+class ImageUploadView(StaffOnlyMixin, View):
+    """Stores an image dropped into the editor and answers with its Markdown."""
+
+    # Room for the multipart envelope around a file of the largest allowed size.
+    ENVELOPE = 64 * 1024
+
+    def post(self, request):
+        declared_length = request.META.get("CONTENT_LENGTH") or "0"
+        limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE
+        if not declared_length.isdigit() or int(declared_length) > limit + self.ENVELOPE:
+            # Refused before the body is read, so a huge upload never reaches the disk.
+            return self.refuse(f"Please keep images under {filesizeformat(limit)}.", status=413)
+        form = CheckedImageForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.refuse(" ".join(e for errors in form.errors.values() for e in errors))
+        return JsonResponse({"image_code": f"![]({form.save(commit=True)})"})
+
+    @staticmethod
+    def refuse(message, status=400):
+        limits = (
+            "PNG, JPEG, GIF or WebP images, at most "
+            f"{filesizeformat(settings.MARKDOWNX_UPLOAD_MAX_SIZE)}."
+        )
+        return JsonResponse({"error": message, "accepted": limits}, status=status)
