@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.db import models
+
+from cases.models import Citation, Court, CourtCase
+from explainer.admin import TIMESTAMPS, PublishableAdmin
+
+
+@admin.register(Court)
+class CourtAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "slug"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    extra = 1
+    fields = ["volume", "reporter", "page", "position"]
+
+
+@admin.register(CourtCase)
+class CourtCaseAdmin(PublishableAdmin):
+    list_display = ["name", "year", "court", "outcome", "public", "status", "published_at"]
+    list_filter = ["status", "outcome", "court"]
+    list_select_related = ["court"]
+    search_fields = ["name", "holding", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["court"]
+    filter_horizontal = ["topics"]
+    inlines = [CitationInline]
+    formfield_overrides = {
+        **PublishableAdmin.formfield_overrides,
+        models.URLField: {"assume_scheme": "https"},
+    }
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "court", "year", "outcome", "holding", "summary"]}),
+        ("Topics and sources", {"fields": ["topics", "opinion_url"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
+        TIMESTAMPS,
+    ]

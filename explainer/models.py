@@ -1,0 +1,209 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from qiportal.markup import render_markdown
+
+
+class PublishState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+def published_condition(prefix=""):
+    """The publishing rule: marked published, and its publication time has come."""
+    return Q(
+        **{
+            f"{prefix}status": PublishState.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_condition())
+
+
+class Publishable(models.Model):
+    """Publish state and timestamps, shared by everything readers see."""
+
+    status = models.CharField(
+        max_length=10,
+        choices=PublishState.choices,
+        default=PublishState.DRAFT,
+        db_index=True,
+        help_text="Drafts are seen only by staff who are logged in. Published items are public "
+        "from their publication time on.",
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        default=timezone.now,
+        db_index=True,
+        help_text="When a published item becomes public. A time in the future schedules it.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self):
+        return self.status == PublishState.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == PublishState.PUBLISHED and self.published_at > timezone.now()
+
+
+class Introduction(models.Model):
+    """The portal's title and the opening text at the top of the explainer."""
+
+    title = models.CharField(
+        max_length=200,
+        help_text="The portal's main heading, at the top of the explainer.",
+    )
+    body = MarkdownxField(
+        help_text="The opening paragraphs, in Markdown, shown above the table of contents.",
+    )
+    body_html = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    class Meta:
+        verbose_name = "introduction"
+        verbose_name_plural = "introduction"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("explainer:index")
+
+    def render(self):
+        self.body_html = render_markdown(self.body, anchor_prefix="introduction")
+
+
+class Topic(Publishable):
+    """One section of the explainer."""
+
+    title = models.CharField(max_length=200, help_text="The section's heading, as readers see it.")
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="The end of the topic's address (/topics/the-slug/) and its anchor on the "
+        "explainer. Lowercase letters, numbers and hyphens.",
+    )
+    position = models.PositiveIntegerField(
+        default=0,
+        db_index=True,
+        help_text="Order on the explainer: lower numbers come first.",
+    )
+    summary = models.CharField(
+        max_length=300,
+        help_text="One plain sentence (no Markdown), shown in the table of contents and as the "
+        "page's description in search results.",
+    )
+    body = MarkdownxField(help_text="The section's text, in Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When an editor last checked this topic against the law and the sources.",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("explainer:topic", kwargs={"slug": self.slug})
+
+    def render(self):
+        self.body_html = render_markdown(self.body, anchor_prefix=self.slug)
+
+
+class FAQItemQuerySet(PublishableQuerySet):
+    def published(self):
+        """An answer is public while it and its topic are."""
+        return self.filter(published_condition() & published_condition("topic__"))
+
+
+class FAQItem(Publishable):
+    """A question a reader might ask, answered in a few sentences."""
+
+    question = models.CharField(max_length=300, help_text="The question, as a reader would ask it.")
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="The answer's anchor on the FAQ page (/faq/#the-slug), for links to one answer.",
+    )
+    answer = MarkdownxField(help_text="The answer, in Markdown. Keep it short and plain.")
+    answer_html = models.TextField(editable=False, default="")
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        related_name="faq_items",
+        help_text="The topic this question is listed under.",
+    )
+    position = models.PositiveIntegerField(
+        default=0,
+        db_index=True,
+        help_text="Order within its topic: lower numbers come first.",
+    )
+
+    objects = FAQItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic__position", "topic_id", "position", "id"]
+        verbose_name = "FAQ item"
+        verbose_name_plural = "FAQ items"
+
+    def __str__(self):
+        return self.question
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{reverse('explainer:faq')}#{self.slug}"
+
+    @property
+    def is_public(self):
+        return super().is_public and self.topic.is_public
+
+    def render(self):
+        self.answer_html = render_markdown(self.answer, anchor_prefix=self.slug)
+
+
+class ShippedItem(models.Model):
+    """
+    A record that the load command has created one item of the shipped content.
+
+    The command never creates an item twice, so an item that staff deleted stays deleted and
+    an item that staff edited is never touched again.
+    """
+
+    key = models.CharField(max_length=200, unique=True, help_text="Kind and slug, e.g. 'topic:x'.")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.key
