@@ -1,0 +1,121 @@
+"""Staff edit through the admin forms, and readers see the result."""
+
+import pytest
+
+from explainer.models import FAQItem, Introduction, PublishState, Topic
+from tests.factories import FAQItemFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def topic_form(**overrides):
+    data = {
+        "title": "A new topic",
+        "slug": "a-new-topic",
+        "summary": "What the new topic is about.",
+        "body": "The *new* topic's text.",
+        "status": PublishState.PUBLISHED,
+        "published_at_0": "2020-01-01",
+        "published_at_1": "00:00:00",
+        "position": "70",
+        "last_reviewed": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_topic_form_has_the_markdown_editor(admin_user_client):
+    page = admin_user_client.get("/admin/explainer/topic/add/").text
+    assert 'markdownx-editor"' in page
+    assert 'data-markdownx-urls-path="/markdownx/markdownify/"' in page
+    assert "markdownx/js/markdownx" in page
+    assert "editor/editor.js" in page
+
+
+def test_staff_add_a_topic_and_readers_see_it(admin_user_client, client):
+    response = admin_user_client.post("/admin/explainer/topic/add/", topic_form())
+    assert response.status_code == 302
+    topic = Topic.objects.get(slug="a-new-topic")
+    assert topic.body_html == "<p>The <em>new</em> topic's text.</p>"
+    page = client.get("/").text
+    assert "A new topic" in page and "The <em>new</em> topic" in page
+
+
+def test_staff_change_a_topic_and_the_public_page_follows(admin_user_client, client):
+    topic = TopicFactory(body="Old words.")
+    data = topic_form(title=topic.title, slug=topic.slug, body="Fresh **words**.")
+    response = admin_user_client.post(f"/admin/explainer/topic/{topic.pk}/change/", data)
+    assert response.status_code == 302
+    page = client.get(topic.get_absolute_url()).text
+    assert "Fresh <strong>words</strong>." in page
+    assert "Old words." not in page
+
+
+def test_a_duplicate_slug_is_explained_and_the_typed_text_kept(admin_user_client):
+    TopicFactory(slug="taken")
+    data = topic_form(slug="taken", body="Words I typed and must not lose.")
+    response = admin_user_client.post("/admin/explainer/topic/add/", data)
+    assert response.status_code == 200
+    assert "Topic with this Slug already exists." in response.text
+    assert "Words I typed and must not lose." in response.text
+    assert Topic.objects.filter(slug="taken").count() == 1
+
+
+def test_a_missing_field_is_explained_and_the_typed_text_kept(admin_user_client):
+    response = admin_user_client.post(
+        "/admin/explainer/topic/add/", topic_form(title="", body="Keep this body.")
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    assert "Keep this body." in response.text
+    assert not Topic.objects.filter(slug="a-new-topic").exists()
+
+
+def test_staff_add_an_faq_item_and_readers_see_it(admin_user_client, client):
+    topic = TopicFactory()
+    page = admin_user_client.get("/admin/explainer/faqitem/add/").text
+    assert 'markdownx-editor"' in page
+    response = admin_user_client.post(
+        "/admin/explainer/faqitem/add/",
+        {
+            "question": "Can I ask this?",
+            "slug": "can-i-ask-this",
+            "topic": topic.pk,
+            "answer": "Yes, *you* can.",
+            "status": PublishState.PUBLISHED,
+            "published_at_0": "2020-01-01",
+            "published_at_1": "00:00:00",
+            "position": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert FAQItem.objects.get().answer_html == "<p>Yes, <em>you</em> can.</p>"
+    page = client.get("/faq/").text
+    assert 'id="can-i-ask-this"' in page and "Yes, <em>you</em> can." in page
+
+
+def test_faq_slug_clash_is_explained(admin_user_client):
+    item = FAQItemFactory(slug="taken")
+    response = admin_user_client.post(
+        "/admin/explainer/faqitem/add/",
+        {"question": "Q?", "slug": "taken", "topic": item.topic.pk, "answer": "Typed answer."},
+    )
+    assert "FAQ item with this Slug already exists." in response.text
+    assert "Typed answer." in response.text
+
+
+def test_the_introduction_is_edited_not_added_twice(admin_user_client, client, shipped_content):
+    intro = Introduction.objects.get()
+    assert admin_user_client.get("/admin/explainer/introduction/add/").status_code == 403
+    response = admin_user_client.post(
+        f"/admin/explainer/introduction/{intro.pk}/change/",
+        {"title": "Qualified Immunity", "body": "A *new* opening."},
+    )
+    assert response.status_code == 302
+    assert "A <em>new</em> opening." in client.get("/").text
+
+
+def test_a_topic_with_answers_cannot_be_deleted_by_accident(admin_user_client):
+    item = FAQItemFactory()
+    page = admin_user_client.get(f"/admin/explainer/topic/{item.topic.pk}/delete/").text
+    assert "would require deleting the following protected related objects" in page

@@ -1,0 +1,85 @@
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cases.models import Citation, Court, CourtCase, Outcome
+from explainer.models import FAQItem, PublishState, Topic
+
+
+class StaffUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"editor{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+
+class PublishedFactory(factory.django.DjangoModelFactory):
+    status = PublishState.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+    class Params:
+        draft = factory.Trait(status=PublishState.DRAFT)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+        )
+
+
+class TopicFactory(PublishedFactory):
+    class Meta:
+        model = Topic
+
+    title = factory.Sequence(lambda n: f"Topic number {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    position = factory.Sequence(lambda n: n)
+    summary = "A one-sentence summary."
+    body = "Some *Markdown* text."
+
+
+class FAQItemFactory(PublishedFactory):
+    class Meta:
+        model = FAQItem
+
+    question = factory.Sequence(lambda n: f"Question number {n}?")
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    answer = "An answer."
+    topic = factory.SubFactory(TopicFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class CourtFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Court
+        django_get_or_create = ["slug"]
+
+    name = "Supreme Court of the United States"
+    short_name = "U.S."
+    slug = "supreme-court"
+
+
+class CourtCaseFactory(PublishedFactory):
+    class Meta:
+        model = CourtCase
+
+    name = factory.Sequence(lambda n: f"Plaintiff{n} v. Defendant")
+    slug = factory.Sequence(lambda n: f"case-{n}")
+    court = factory.SubFactory(CourtFactory)
+    year = 2001
+    holding = "The court held something."
+    summary = "A summary."
+    outcome = Outcome.GRANTED
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    case = factory.SubFactory(CourtCaseFactory)
+    volume = factory.Sequence(lambda n: 100 + n)
+    reporter = "U.S."
+    page = factory.Sequence(lambda n: 1 + n)
