@@ -75,6 +75,7 @@ class Introduction(models.Model):
     updated_at = models.DateTimeField("last changed", auto_now=True)
 
     class Meta:
+        ordering = ["pk"]
         verbose_name = "introduction"
         verbose_name_plural = "introduction"
 
