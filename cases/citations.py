@@ -1,0 +1,244 @@
+"""
+Case citations in text, found with eyecite (Free Law Project's citation extractor).
+
+Citations are matched on volume, reporter and page only, never on party names: eyecite 2.7.8
+attaches the wrong names to the second of two citations in consecutive sentences (its issue
+#321), so short forms are resolved here by volume, reporter and pin page instead of by name.
+
+This module knows nothing of the database: `link_citations()` takes a `lookup` that says where
+each citation should point.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from eyecite import get_citations, resolve_citations
+from eyecite.models import FullCaseCitation, IdCitation, ShortCaseCitation
+
+# Text inside these is never linked: it is a link already, or code.
+NOT_LINKED = {"a", "code", "pre"}
+# Text in different blocks is kept apart, so a citation never runs across two paragraphs.
+BLOCKS = {
+    "p", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "table", "tr", "td", "th",
+    "h1", "h2", "h3", "h4", "h5", "h6", "div", "pre", "hr", "br", "details", "summary",
+}  # fmt: skip
+
+CITATION_FORM = "555 U.S. 223 (volume, reporter, first page)"
+
+
+@dataclass(frozen=True, order=True)
+class CitationKey:
+    """A full citation's identity: what a case in the index is matched on."""
+
+    volume: int
+    reporter: str
+    page: int
+
+    def __str__(self):
+        return f"{self.volume} {self.reporter} {self.page}"
+
+
+def key_of(citation):
+    """The key of an eyecite full or short case citation, or None without a numeric page."""
+    volume, page = citation.groups.get("volume"), citation.groups.get("page")
+    if not (volume and volume.isdigit() and page and page.isdigit()):
+        return None
+    return CitationKey(int(volume), citation.corrected_reporter(), int(page))
+
+
+def parse_citation(text):
+    """
+    One citation as an editor types it ("555 U.S. 223", "129 S.Ct. 808"), normalised by eyecite
+    ("129 S. Ct. 808"). Raises ValueError, in words, for anything eyecite cannot read as exactly
+    one case citation with a page number.
+    """
+    text = " ".join(str(text).split())
+    found = get_citations(text) if text else []
+    if len(found) == 1 and isinstance(found[0], FullCaseCitation):
+        citation = found[0]
+        key = key_of(citation)
+        if key and citation.span() == (0, len(text)):
+            return key
+    raise ValueError(
+        f"“{text}” is not a case citation. Write volume, reporter and first page, "
+        f"for example {CITATION_FORM}."
+    )
+
+
+@dataclass
+class Target:
+    """Where a citation should point: a case's page (url), and the case's id for the record."""
+
+    url: str | None
+    case_id: int | None
+
+
+@dataclass
+class Linked:
+    html: str
+    # Every citation found, short forms resolved to the full citation they refer to.
+    mentions: list[CitationKey] = field(default_factory=list)
+    # Full citations that matched no case in the index.
+    unmatched: list[CitationKey] = field(default_factory=list)
+    # What the lookup answered for the citations found.
+    targets: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Segment:
+    node: object
+    attribute: str  # "text" or "tail"
+    start: int
+    end: int
+    linkable: bool
+
+
+def link_citations(html, lookup):
+    """
+    Link every citation in `html` that `lookup` knows.
+
+    `lookup(keys)` answers {key: Target} for the keys it knows. Short forms ("555 U.S. at 236",
+    "Id.") are linked to what their full citation is linked to. Text inside links and code is
+    read (for context) but never linked.
+    """
+    if not html or not re.search(r"\d", html):
+        return Linked(html)
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    text, segments = _flatten(root)
+    resolutions = resolve_citations(
+        get_citations(text),
+        resolve_full_citation=_resolve_full,
+        resolve_shortcase_citation=_resolve_short,
+        resolve_supra_citation=lambda citation, resolved: None,
+        resolve_reference_citation=lambda citation, resolved: None,
+    )
+    resolutions = {key: cites for key, cites in resolutions.items() if key is not None}
+    targets = lookup(set(resolutions)) if resolutions else {}
+
+    links = []
+    for key, citations in resolutions.items():
+        target = targets.get(key)
+        if not (target and target.url):
+            continue
+        for citation in citations:
+            if isinstance(citation, FullCaseCitation | ShortCaseCitation | IdCitation):
+                start, end = citation.span()
+                links.append((start, end, target.url))
+
+    mentions = sorted(resolutions)
+    unmatched = [key for key in mentions if key not in targets]
+    if links:
+        _insert_links(segments, links)
+        html = _serialise(root)
+    return Linked(html, mentions, unmatched, targets)
+
+
+def _resolve_full(citation):
+    return key_of(citation) if isinstance(citation, FullCaseCitation) else None
+
+
+def _resolve_short(short, resolved_full_citations):
+    """The earlier full citation with the same volume and reporter whose first page is the
+    nearest at or before the pin page (or the only candidate, without a pin)."""
+    candidates = {
+        key
+        for full, key in resolved_full_citations
+        if key is not None
+        and key.volume == _int(short.groups.get("volume"))
+        and key.reporter == short.corrected_reporter()
+    }
+    pin = _int(short.groups.get("page") or short.metadata.pin_cite)
+    if pin is not None:
+        candidates = {key for key in candidates if key.page <= pin}
+        return max(candidates, key=lambda key: key.page, default=None)
+    return candidates.pop() if len(candidates) == 1 else None
+
+
+def _int(value):
+    match = re.match(r"(?:at )?(\d+)", value or "")
+    return int(match[1]) if match else None
+
+
+def _flatten(root):
+    """The text a reader sees, and where each piece of it lives in the tree."""
+    parts, segments = [], []
+    offset = 0
+
+    def add(node, attribute, linkable):
+        nonlocal offset
+        value = getattr(node, attribute)
+        if value:
+            segments.append(_Segment(node, attribute, offset, offset + len(value), linkable))
+            parts.append(value)
+            offset += len(value)
+
+    def separate():
+        nonlocal offset
+        parts.append("\n")
+        offset += 1
+
+    def walk(element, linkable):
+        if element.tag in BLOCKS:
+            separate()
+        add(element, "text", linkable)
+        for child in element:
+            if not isinstance(child.tag, str):  # a comment or processing instruction
+                add(child, "tail", linkable)
+                continue
+            walk(child, linkable and child.tag not in NOT_LINKED)
+            if child.tag in BLOCKS:
+                separate()
+            add(child, "tail", linkable)
+
+    walk(root, linkable=True)
+    return "".join(parts), segments
+
+
+def _insert_links(segments, links):
+    """Wrap each (start, end, url) that lies inside one linkable piece of text in an <a>."""
+    by_segment = {}
+    for start, end, url in sorted(links):
+        for segment in segments:
+            if segment.linkable and segment.start <= start and end <= segment.end:
+                by_segment.setdefault(id(segment), (segment, []))[1].append((start, end, url))
+                break
+    for segment, spans in by_segment.values():
+        _wrap(segment, spans)
+
+
+def _wrap(segment, spans):
+    value = getattr(segment.node, segment.attribute)
+    pieces, cursor = [], 0
+    for start, end, url in spans:
+        start, end = start - segment.start, end - segment.start
+        if start < cursor:
+            continue  # overlapping spans: the first one wins
+        pieces.append((value[cursor:start], value[start:end], url))
+        cursor = end
+    rest = value[cursor:]
+
+    anchors = []
+    for _, linked_text, url in pieces:
+        anchor = lxml.html.Element("a", href=url)
+        anchor.set("class", "citation")
+        anchor.text = linked_text
+        anchors.append(anchor)
+    for index, anchor in enumerate(anchors):
+        anchor.tail = pieces[index + 1][0] if index + 1 < len(pieces) else rest
+
+    node = segment.node
+    if segment.attribute == "text":
+        node.text = pieces[0][0]
+        for index, anchor in enumerate(anchors):
+            node.insert(index, anchor)
+    else:
+        node.tail = pieces[0][0]
+        parent, position = node.getparent(), node.getparent().index(node)
+        for index, anchor in enumerate(anchors, start=1):
+            parent.insert(position + index, anchor)
+
+
+def _serialise(root):
+    html = lxml.html.tostring(root, encoding="unicode", method="html")
+    return html[len("<div>") : -len("</div>")]
