@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from cases.forms import CitationForm, CitationFormSet, search_condition
 from cases.models import Citation, Court, CourtCase
 from explainer.admin import TIMESTAMPS, PublishableAdmin
 
@@ -14,8 +15,10 @@ class CourtAdmin(admin.ModelAdmin):
 
 class CitationInline(admin.TabularInline):
     model = Citation
+    form = CitationForm
+    formset = CitationFormSet
     extra = 1
-    fields = ["volume", "reporter", "page", "position"]
+    fields = ["citation", "position"]
 
 
 @admin.register(CourtCase)
@@ -23,7 +26,8 @@ class CourtCaseAdmin(PublishableAdmin):
     list_display = ["name", "year", "court", "outcome", "public", "status", "published_at"]
     list_filter = ["status", "outcome", "court"]
     list_select_related = ["court"]
-    search_fields = ["name", "holding", "summary"]
+    search_fields = ["name", "holding"]
+    search_help_text = "Case name, words of the holding, or a citation such as 555 U.S. 223."
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["court"]
     filter_horizontal = ["topics"]
@@ -38,3 +42,9 @@ class CourtCaseAdmin(PublishableAdmin):
         ("Publishing", {"fields": ["status", "published_at"]}),
         TIMESTAMPS,
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The case index's own search, so a citation finds its case here too."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(search_condition(search_term[:200])), False

@@ -1,17 +1,99 @@
-import re
+from functools import reduce
+from operator import or_
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from explainer.models import Publishable
+from cases.citations import CitationKey, Target, link_citations
+from explainer.publishing import Publishable, PublishableQuerySet
 from qiportal.markup import render_markdown
 
 # The Supreme Court first sat in 1790; nothing in the index can be older or far in the future.
 FIRST_YEAR = 1789
 LAST_YEAR = 2100
+
+
+class CitingText(models.Model):
+    """
+    A Markdown text whose case citations link to the case index.
+
+    Saving renders the text once (Markdown, sanitised, citations linked) and records which
+    citations it holds, so that when a case changes, `refresh_citing_texts()` can render again
+    exactly the texts that cite it.
+    """
+
+    source_field, html_field = "body", "body_html"
+    # The name of this text's foreign key on Mention.
+    mention_source = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.render()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.record_mentions()
+
+    @property
+    def anchor_prefix(self):
+        return self.slug
+
+    def render(self):
+        html = render_markdown(getattr(self, self.source_field), anchor_prefix=self.anchor_prefix)
+        self.citations_found = link_citations(html, lookup_cases)
+        setattr(self, self.html_field, self.citations_found.html)
+
+    def record_mentions(self):
+        found = self.citations_found
+        Mention.objects.filter(**{self.mention_source: self}).delete()
+        Mention.objects.bulk_create(
+            Mention(
+                volume=key.volume,
+                reporter=key.reporter,
+                page=key.page,
+                case_id=found.targets[key].case_id if key in found.targets else None,
+                **{self.mention_source: self},
+            )
+            for key in found.mentions
+        )
+
+    def refresh_links(self):
+        """Render again because a case it cites changed: not an edit, so 'last changed' stays."""
+        self.render()
+        type(self).objects.filter(pk=self.pk).update(
+            **{self.html_field: getattr(self, self.html_field)}
+        )
+        self.record_mentions()
+
+
+def lookup_cases(keys):
+    """Where each citation points: {key: Target}, a link only for a public case."""
+    targets = {}
+    for citation in Citation.objects.for_keys(keys).select_related("case"):
+        case = citation.case
+        url = case.get_absolute_url() if case.is_public else None
+        targets[citation.key] = Target(url=url, case_id=case.pk)
+    return targets
+
+
+def refresh_citing_texts(keys=(), case=None):
+    """Render again every text that cites one of `keys` (or `case`), so no link goes stale."""
+    keys = set(keys)
+    condition = Q(pk__in=[])
+    if keys:
+        condition |= Mention.key_condition(keys)
+    if case is not None and case.pk:
+        condition |= Q(case=case)
+    mentions = Mention.objects.filter(condition)
+    for source in Mention.SOURCES:
+        ids = {value for value in mentions.values_list(f"{source}_id", flat=True) if value}
+        model = Mention._meta.get_field(source).related_model
+        for text in model.objects.filter(pk__in=ids):
+            text.refresh_links()
 
 
 class Court(models.Model):
@@ -37,6 +119,13 @@ class Court(models.Model):
         return self.name
 
 
+# The texts that cite cases: each is a foreign key on Mention.
+MENTION_SOURCES = ["introduction", "topic", "faq_item", "citing_case"]
+
+# Reporters of the Supreme Court only: a citation to them names the court by itself.
+SUPREME_COURT_REPORTERS = {"U.S.", "S. Ct.", "L. Ed.", "L. Ed. 2d"}
+
+
 class Outcome(models.TextChoices):
     """What the decision meant for the official who was sued."""
 
@@ -50,7 +139,19 @@ class Outcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class CourtCase(Publishable):
+class CourtCaseQuerySet(PublishableQuerySet):
+    def delete(self):
+        keys = list(Citation.objects.filter(case__in=self).keys())
+        with transaction.atomic():
+            result = super().delete()
+            refresh_citing_texts(keys)
+        return result
+
+
+class CourtCase(CitingText, Publishable):
+    mention_source = "citing_case"
+    source_field, html_field = "summary", "summary_html"
+
     name = models.CharField(
         max_length=200,
         help_text="The case name as usually cited, e.g. 'Pearson v. Callahan'.",
@@ -99,9 +200,17 @@ class CourtCase(Publishable):
         "are made from a U.S. Reports citation without this.",
     )
 
+    objects = CourtCaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "name"]
         verbose_name = "court case"
+        indexes = [
+            # One for each order the case index offers.
+            models.Index(fields=["-year", "name"], name="case_newest_first"),
+            models.Index(fields=["year", "name"], name="case_oldest_first"),
+            models.Index(fields=["name", "-year"], name="case_by_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
@@ -114,20 +223,41 @@ class CourtCase(Publishable):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.render()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # Its address, its publish state or its existence may have changed.
+            refresh_citing_texts(self.citations.keys(), case=self)
 
     def get_absolute_url(self):
         return reverse("cases:detail", kwargs={"slug": self.slug})
 
-    def render(self):
-        self.summary_html = render_markdown(self.summary, anchor_prefix=self.slug)
+    def delete(self, *args, **kwargs):
+        keys = list(self.citations.keys())
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            refresh_citing_texts(keys)
+        return result
 
     @property
     def primary_citation(self):
         """The first citation (uses prefetched citations when there are some)."""
         citations = self.citations.all()
         return citations[0] if citations else None
+
+    @property
+    def bluebook(self):
+        """'Pearson v. Callahan, 555 U.S. 223 (2009)', the case name first."""
+        return f"{self.name}{self.bluebook_reference}"
+
+    @property
+    def bluebook_reference(self):
+        """', 555 U.S. 223 (2009)': the court is named unless the reporter already says it
+        (the Supreme Court's own reporters)."""
+        citation = self.primary_citation
+        if citation is None:
+            return f" ({self.year})"
+        court = "" if citation.reporter in SUPREME_COURT_REPORTERS else f"{self.court.short_name} "
+        return f", {citation} ({court}{self.year})"
 
     def opinion_links(self):
         """(label, url) pairs for the opinion: derived from U.S. Reports, then the editor's."""
@@ -137,11 +267,22 @@ class CourtCase(Publishable):
         return links
 
 
+class CitationQuerySet(models.QuerySet):
+    def for_keys(self, keys):
+        keys = list(keys)
+        return self.filter(Mention.key_condition(keys)) if keys else self.none()
+
+    def keys(self):
+        return [
+            CitationKey(volume, reporter, page)
+            for volume, reporter, page in self.values_list("volume", "reporter", "page")
+        ]
+
+
 class Citation(models.Model):
     """One published location of a decision: volume, reporter and first page."""
 
     US_REPORTS = "U.S."
-    PATTERN = re.compile(r"^(?P<volume>\d+)\s+(?P<reporter>[A-Za-z][\w. ]*?)\s+(?P<page>\d+)$")
 
     case = models.ForeignKey(CourtCase, on_delete=models.CASCADE, related_name="citations")
     volume = models.PositiveIntegerField(help_text="The reporter volume, e.g. 555.")
@@ -154,6 +295,8 @@ class Citation(models.Model):
         default=0,
         help_text="Order among the case's citations; the official reporter comes first.",
     )
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -168,20 +311,27 @@ class Citation(models.Model):
     def __str__(self):
         return f"{self.volume} {self.reporter} {self.page}"
 
+    def save(self, *args, **kwargs):
+        keys = {self.key}
+        if self.pk:
+            keys.update(Citation.objects.filter(pk=self.pk).keys())
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            refresh_citing_texts(keys)
+
     def get_absolute_url(self):
         return self.case.get_absolute_url()
 
-    @classmethod
-    def parse(cls, text):
-        """'555 U.S. 223' -> {"volume": 555, "reporter": "U.S.", "page": 223}."""
-        match = cls.PATTERN.match(" ".join(text.split()))
-        if not match:
-            raise ValueError(f"{text!r} is not a citation of the form '555 U.S. 223'.")
-        return {
-            "volume": int(match["volume"]),
-            "reporter": match["reporter"],
-            "page": int(match["page"]),
-        }
+    def delete(self, *args, **kwargs):
+        key = self.key
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            refresh_citing_texts([key])
+        return result
+
+    @property
+    def key(self):
+        return CitationKey(self.volume, self.reporter, self.page)
 
     def opinion_links(self):
         if self.reporter != self.US_REPORTS:
@@ -190,3 +340,77 @@ class Citation(models.Model):
             ("Justia", f"https://supreme.justia.com/cases/federal/us/{self.volume}/{self.page}/"),
             ("CourtListener", f"https://www.courtlistener.com/c/U.S./{self.volume}/{self.page}/"),
         ]
+
+
+class Mention(models.Model):
+    """
+    A citation found in one text (the introduction, a topic, an FAQ answer or a case summary),
+    with the case it names when that case is in the index. Written when the text is saved.
+    """
+
+    SOURCES = MENTION_SOURCES
+
+    volume = models.PositiveIntegerField()
+    reporter = models.CharField(max_length=30)
+    page = models.PositiveIntegerField()
+    case = models.ForeignKey(
+        CourtCase,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentions",
+        help_text="The case this citation names, if it is in the index.",
+    )
+    introduction = models.ForeignKey(
+        "explainer.Introduction",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citation_mentions",
+    )
+    topic = models.ForeignKey(
+        "explainer.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citation_mentions",
+    )
+    faq_item = models.ForeignKey(
+        "explainer.FAQItem",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citation_mentions",
+    )
+    citing_case = models.ForeignKey(
+        CourtCase,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citation_mentions",
+    )
+
+    class Meta:
+        ordering = ["volume", "reporter", "page"]
+        indexes = [models.Index(fields=["volume", "reporter", "page"], name="mention_key")]
+        constraints = [
+            models.CheckConstraint(
+                condition=reduce(
+                    or_,
+                    (
+                        Q(**{f"{name}__isnull": name != chosen for name in MENTION_SOURCES})
+                        for chosen in MENTION_SOURCES
+                    ),
+                ),
+                name="mention_has_one_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.volume} {self.reporter} {self.page}"
+
+    @staticmethod
+    def key_condition(keys):
+        return reduce(
+            or_, (Q(volume=key.volume, reporter=key.reporter, page=key.page) for key in keys)
+        )

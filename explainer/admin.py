@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
@@ -8,13 +8,27 @@ TIMESTAMPS = ("Record", {"classes": ["collapse"], "fields": ["created_at", "upda
 
 
 class MarkdownEditorMixin:
-    """The markdownx editor, with its live preview, for every Markdown field."""
+    """
+    The markdownx editor, with its live preview, for every Markdown field; and a warning, after
+    saving, about citations that are not in the case index yet.
+    """
 
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
     class Media:
         css = {"all": ["editor/editor.css"]}
         js = ["editor/editor.js"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        unmatched = obj.citations_found.unmatched
+        if unmatched:
+            self.message_user(
+                request,
+                "Saved, but these citations are not in the case index, so they are not links: "
+                f"{'; '.join(map(str, unmatched))}. They become links once their cases are added.",
+                messages.WARNING,
+            )
 
 
 class PublishableAdmin(MarkdownEditorMixin, admin.ModelAdmin):

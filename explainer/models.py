@@ -1,68 +1,15 @@
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from markdownx.models import MarkdownxField
 
-from qiportal.markup import render_markdown
+from cases.models import CitingText
+from explainer.publishing import Publishable, PublishableQuerySet, published_condition
 
 
-class PublishState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-def published_condition(prefix=""):
-    """The publishing rule: marked published, and its publication time has come."""
-    return Q(
-        **{
-            f"{prefix}status": PublishState.PUBLISHED,
-            f"{prefix}published_at__lte": timezone.now(),
-        }
-    )
-
-
-class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published_condition())
-
-
-class Publishable(models.Model):
-    """Publish state and timestamps, shared by everything readers see."""
-
-    status = models.CharField(
-        max_length=10,
-        choices=PublishState.choices,
-        default=PublishState.DRAFT,
-        db_index=True,
-        help_text="Drafts are seen only by staff who are logged in. Published items are public "
-        "from their publication time on.",
-    )
-    published_at = models.DateTimeField(
-        "publication time",
-        default=timezone.now,
-        db_index=True,
-        help_text="When a published item becomes public. A time in the future schedules it.",
-    )
-    created_at = models.DateTimeField("created", auto_now_add=True)
-    updated_at = models.DateTimeField("last changed", auto_now=True)
-
-    objects = PublishableQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_public(self):
-        return self.status == PublishState.PUBLISHED and self.published_at <= timezone.now()
-
-    @property
-    def is_scheduled(self):
-        return self.status == PublishState.PUBLISHED and self.published_at > timezone.now()
-
-
-class Introduction(models.Model):
+class Introduction(CitingText):
     """The portal's title and the opening text at the top of the explainer."""
+
+    mention_source = "introduction"
 
     title = models.CharField(
         max_length=200,
@@ -82,19 +29,18 @@ class Introduction(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        self.render()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("explainer:index")
 
-    def render(self):
-        self.body_html = render_markdown(self.body, anchor_prefix="introduction")
+    @property
+    def anchor_prefix(self):
+        return "introduction"
 
 
-class Topic(Publishable):
+class Topic(CitingText, Publishable):
     """One section of the explainer."""
+
+    mention_source = "topic"
 
     title = models.CharField(max_length=200, help_text="The section's heading, as readers see it.")
     slug = models.SlugField(
@@ -127,15 +73,8 @@ class Topic(Publishable):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        self.render()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("explainer:topic", kwargs={"slug": self.slug})
-
-    def render(self):
-        self.body_html = render_markdown(self.body, anchor_prefix=self.slug)
 
 
 class FAQItemQuerySet(PublishableQuerySet):
@@ -144,8 +83,11 @@ class FAQItemQuerySet(PublishableQuerySet):
         return self.filter(published_condition() & published_condition("topic__"))
 
 
-class FAQItem(Publishable):
+class FAQItem(CitingText, Publishable):
     """A question a reader might ask, answered in a few sentences."""
+
+    mention_source = "faq_item"
+    source_field, html_field = "answer", "answer_html"
 
     question = models.CharField(max_length=300, help_text="The question, as a reader would ask it.")
     slug = models.SlugField(
@@ -177,19 +119,12 @@ class FAQItem(Publishable):
     def __str__(self):
         return self.question
 
-    def save(self, *args, **kwargs):
-        self.render()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return f"{reverse('explainer:faq')}#{self.slug}"
 
     @property
     def is_public(self):
         return super().is_public and self.topic.is_public
-
-    def render(self):
-        self.answer_html = render_markdown(self.answer, anchor_prefix=self.slug)
 
 
 class ShippedItem(models.Model):

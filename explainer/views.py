@@ -1,6 +1,7 @@
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.views.generic import DetailView, TemplateView
 
+from cases.models import CourtCase, Mention
 from explainer.models import FAQItem, Introduction, Topic
 
 
@@ -38,9 +39,22 @@ class TopicDetailView(StaffPreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         topic = self.object
         previous_topic, next_topic = self.neighbours(topic)
+        cases = list(
+            CourtCase.objects.published()
+            .annotate(
+                cited_here=Exists(Mention.objects.filter(case=OuterRef("pk"), topic=topic)),
+                on_topic=Exists(
+                    CourtCase.topics.through.objects.filter(courtcase=OuterRef("pk"), topic=topic)
+                ),
+            )
+            .filter(Q(cited_here=True) | Q(on_topic=True))
+            .select_related("court")
+            .prefetch_related("citations")
+        )
         return super().get_context_data(
             faq_items=topic.faq_items.published().order_by("position", "id"),
-            cases=topic.cases.published().select_related("court").prefetch_related("citations"),
+            cited_cases=[case for case in cases if case.cited_here],
+            other_cases=[case for case in cases if not case.cited_here],
             previous_topic=previous_topic,
             next_topic=next_topic,
             **kwargs,

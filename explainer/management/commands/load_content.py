@@ -12,8 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Citation, Court, CourtCase
-from explainer.models import FAQItem, Introduction, PublishState, ShippedItem, Topic
+from cases.citations import parse_citation
+from cases.models import Citation, Court, CourtCase, refresh_citing_texts
+from explainer.models import FAQItem, Introduction, ShippedItem, Topic
+from explainer.publishing import PublishState
 
 CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "portal.toml"
 
@@ -102,6 +104,7 @@ class Command(BaseCommand):
         return Court.objects.in_bulk(field_name="slug")
 
     def load_cases(self, items, courts, topics):
+        keys = []
         for data in items:
             slug, court = data["slug"], courts.get(data["court"])
             if court is None or not self.first_time(f"case:{slug}"):
@@ -118,9 +121,19 @@ class Command(BaseCommand):
                 summary=data["summary"].strip(),
                 **self.publish_state(),
             )
+            case_keys = [parse_citation(text) for text in data["citations"]]
             Citation.objects.bulk_create(
-                Citation(case=case, position=position, **Citation.parse(text))
-                for position, text in enumerate(data["citations"])
+                Citation(
+                    case=case,
+                    position=position,
+                    volume=key.volume,
+                    reporter=key.reporter,
+                    page=key.page,
+                )
+                for position, key in enumerate(case_keys)
             )
             case.topics.set([topics[s] for s in data.get("topics", []) if s in topics])
+            keys.extend(case_keys)
             self.created.append(f"case {slug}")
+        # Texts loaded before their cases cite them: link those citations now.
+        refresh_citing_texts(keys)

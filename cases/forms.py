@@ -1,0 +1,207 @@
+import re
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.forms.models import BaseInlineFormSet
+
+from cases.citations import CITATION_FORM, parse_citation
+from cases.models import FIRST_YEAR, LAST_YEAR, Citation, Court, Outcome
+from explainer.models import Topic
+
+SORTS = {
+    "newest": ("Newest first", ["-year", "name"]),
+    "oldest": ("Oldest first", ["year", "name"]),
+    "name": ("Name, A to Z", ["name", "-year"]),
+}
+DEFAULT_SORT = "newest"
+SEARCH_MAX_LENGTH = 200
+
+
+class CaseFilterForm(forms.Form):
+    """
+    The case index's filters, read from the query string.
+
+    A value that is not valid is ignored (the page says which and why), and the rest still
+    apply, so any URL gives a normal page.
+    """
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Case name, citation or words of the holding.",
+    )
+    court = forms.ChoiceField(label="Court", required=False)
+    year_from = forms.IntegerField(
+        label="From year", required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
+    year_to = forms.IntegerField(
+        label="To year", required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome for the official",
+        required=False,
+        choices=[("", "Any outcome"), *Outcome.choices],
+    )
+    topic = forms.ChoiceField(label="Topic", required=False)
+    sort = forms.ChoiceField(
+        label="Sort",
+        required=False,
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data if data is not None else {}, **kwargs)
+        # One query each, for the menu and for checking the value alike.
+        self.fields["court"].choices = [
+            ("", "All courts"),
+            *Court.objects.values_list("slug", "name"),
+        ]
+        self.fields["topic"].choices = [
+            ("", "All topics"),
+            *Topic.objects.published().values_list("slug", "title"),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
+        if year_from and year_to and year_from > year_to:
+            self.add_error("year_to", f"It is before the 'from' year ({year_from}).")
+        return cleaned
+
+    @property
+    def ignored(self):
+        """(label, reason) for each filter that was given but not applied."""
+        return [
+            (self.fields[name].label or name.capitalize(), " ".join(errors))
+            for name, errors in self.errors.items()
+            if name in self.fields
+        ]
+
+    def applied(self):
+        """The valid, non-empty filters, as query-string values."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        values = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            values[name] = value
+        if values.get("sort") == DEFAULT_SORT:
+            del values["sort"]
+        return values
+
+    def query_string(self):
+        return urlencode(self.applied())
+
+    @property
+    def sort_label(self):
+        return SORTS[self.applied().get("sort", DEFAULT_SORT)][0]
+
+    @property
+    def display_q(self):
+        """What the search box shows again: what was typed, within the box's limit."""
+        return self.data.get("q", "").replace("\x00", "")[:SEARCH_MAX_LENGTH]
+
+    def filter(self, queryset):
+        """Apply the valid filters and the chosen order to a queryset of cases."""
+        values = self.applied()
+        if "q" in values:
+            queryset = queryset.filter(search_condition(values["q"]))
+        if "court" in values:
+            queryset = queryset.filter(court__slug=values["court"])
+        if "year_from" in values:
+            queryset = queryset.filter(year__gte=values["year_from"])
+        if "year_to" in values:
+            queryset = queryset.filter(year__lte=values["year_to"])
+        if "outcome" in values:
+            queryset = queryset.filter(outcome=values["outcome"])
+        if "topic" in values:
+            queryset = queryset.filter(
+                Exists(
+                    Topic.cases.through.objects.filter(
+                        courtcase=OuterRef("pk"), topic__slug=values["topic"]
+                    )
+                )
+            )
+        return queryset.order_by(*SORTS[values.get("sort", DEFAULT_SORT)][1])
+
+
+def search_condition(text):
+    """Every word in the name, the holding or a citation; or the citation itself, however
+    it is spelled ("555 US 223" finds 555 U.S. 223)."""
+    citation_text = Concat(
+        Cast("volume", CharField()),
+        Value(" "),
+        "reporter",
+        Value(" "),
+        Cast("page", CharField()),
+        output_field=CharField(),
+    )
+    condition = Q()
+    for word in re.findall(r"[^\s,;]+", text)[:20]:
+        in_citations = Citation.objects.annotate(text=citation_text).filter(
+            case=OuterRef("pk"), text__icontains=word
+        )
+        condition &= Q(name__icontains=word) | Q(holding__icontains=word) | Exists(in_citations)
+    try:
+        key = parse_citation(text)
+    except ValueError:
+        return condition
+    exact = Citation.objects.filter(
+        case=OuterRef("pk"), volume=key.volume, reporter=key.reporter, page=key.page
+    )
+    return condition | Exists(exact)
+
+
+class CitationForm(forms.ModelForm):
+    """A citation as one line of text, read by eyecite into volume, reporter and page."""
+
+    citation = forms.CharField(
+        max_length=60,
+        help_text=f"For example {CITATION_FORM}.",
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["citation", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("citation", str(self.instance))
+
+    def clean_citation(self):
+        try:
+            key = parse_citation(self.cleaned_data["citation"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+        clash = (
+            Citation.objects.for_keys([key])
+            .exclude(pk=self.instance.pk)
+            .select_related("case")
+            .first()
+        )
+        if clash and clash.case_id != self.instance.case_id:
+            raise forms.ValidationError(f"{key} already belongs to {clash.case.name}.")
+        self.instance.volume, self.instance.reporter, self.instance.page = (
+            key.volume,
+            key.reporter,
+            key.page,
+        )
+        return str(key)
+
+
+class CitationFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            citation = getattr(form, "cleaned_data", {}).get("citation")
+            if not citation or form.cleaned_data.get("DELETE"):
+                continue
+            if citation in seen:
+                raise forms.ValidationError(f"{citation} is listed twice.")
+            seen.add(citation)
