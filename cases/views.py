@@ -1,9 +1,23 @@
+import csv
+import json
+
 from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.utils.text import get_text_list
+from django.views import View
 from django.views.generic import DetailView, ListView
 
+from cases.forms import CaseFilterForm
 from cases.models import CourtCase
-from explainer.models import Topic
+from explainer.models import FAQItem, Topic
 from explainer.views import StaffPreviewMixin
+
+
+def filtered_cases(form):
+    """The published cases the form selects, with what every listing shows."""
+    return form.filter(
+        CourtCase.objects.published().select_related("court").prefetch_related("citations")
+    )
 
 
 class CaseListView(ListView):
@@ -12,7 +26,21 @@ class CaseListView(ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return CourtCase.objects.published().select_related("court").prefetch_related("citations")
+        self.form = CaseFilterForm(self.request.GET)
+        self.form.is_valid()
+        return filtered_cases(self.form)
+
+    def get_context_data(self, **kwargs):
+        query_string = self.form.query_string()
+        return super().get_context_data(
+            form=self.form,
+            ignored=self.form.ignored,
+            filtered=bool(set(self.form.applied()) - {"sort"}),
+            filtered_beyond_search=bool(set(self.form.applied()) - {"q"} or self.form.errors),
+            query_string=query_string,
+            export_query=f"?{query_string}" if query_string else "",
+            **kwargs,
+        )
 
 
 class CaseDetailView(StaffPreviewMixin, DetailView):
@@ -27,3 +55,107 @@ class CaseDetailView(StaffPreviewMixin, DetailView):
             .select_related("court")
             .prefetch_related("citations", Prefetch("topics", queryset=Topic.objects.published()))
         )
+
+    def get_context_data(self, **kwargs):
+        case = self.object
+        return super().get_context_data(
+            discussed_in_topics=Topic.objects.published()
+            .filter(citation_mentions__case=case)
+            .distinct(),
+            discussed_in_faq=FAQItem.objects.published()
+            .filter(citation_mentions__case=case)
+            .select_related("topic")
+            .distinct(),
+            **kwargs,
+        )
+
+
+# Cells a spreadsheet would run as a formula start with one of these.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet shows as text: a leading ' stops it being read as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return f"'{value}"
+    return value
+
+
+class CaseExportView(View):
+    """The cases the index's filters select, all of them, as a file to download."""
+
+    columns = [
+        "name",
+        "citations",
+        "court",
+        "year",
+        "outcome",
+        "holding",
+        "topics",
+        "url",
+        "opinion_links",
+    ]
+
+    def get(self, request):
+        form = CaseFilterForm(request.GET)
+        if not form.is_valid():
+            problems = [f"{label}: {reason}" for label, reason in form.ignored]
+            return HttpResponseBadRequest(
+                "Nothing was exported, because these filters are not valid: "
+                f"{get_text_list(problems, 'and')}. Fix or remove them and try again.\n",
+                content_type="text/plain; charset=utf-8",
+            )
+        cases = filtered_cases(form).prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.published().only("title"))
+        )
+        return self.respond(self.rows(cases.iterator(chunk_size=500)))
+
+    def rows(self, cases):
+        for case in cases:
+            yield {
+                "name": case.name,
+                "citations": [str(citation) for citation in case.citations.all()],
+                "court": case.court.name,
+                "year": case.year,
+                "outcome": case.get_outcome_display(),
+                "holding": case.holding,
+                "topics": [topic.title for topic in case.topics.all()],
+                "url": self.request.build_absolute_uri(case.get_absolute_url()),
+                "opinion_links": [url for _, url in case.opinion_links()],
+            }
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+class CaseCSVView(CaseExportView):
+    def respond(self, rows):
+        writer = csv.writer(Echo())
+
+        def lines():
+            yield "\ufeff"  # a byte-order mark, so spreadsheets read the file as UTF-8
+            yield writer.writerow(self.columns)
+            for row in rows:
+                yield writer.writerow(
+                    [
+                        spreadsheet_safe("; ".join(value) if isinstance(value, list) else value)
+                        for value in (row[column] for column in self.columns)
+                    ]
+                )
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="qualified-immunity-cases.csv"'
+        return response
+
+
+class CaseJSONView(CaseExportView):
+    def respond(self, rows):
+        rows = list(rows)
+        response = HttpResponse(
+            json.dumps({"count": len(rows), "cases": rows}, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="qualified-immunity-cases.json"'
+        return response
