@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.models import Citation, Court, CourtCase, Outcome
-from explainer.models import FAQItem, PublishState, Topic
+from explainer.models import FAQItem, Topic
+from explainer.publishing import PublishState
 
 
 class StaffUserFactory(factory.django.DjangoModelFactory):
@@ -83,3 +84,29 @@ class CitationFactory(factory.django.DjangoModelFactory):
     volume = factory.Sequence(lambda n: 100 + n)
     reporter = "U.S."
     page = factory.Sequence(lambda n: 1 + n)
+
+
+def make_published_cases(count, topic=None):
+    """`count` published cases with a citation each, in a few queries whatever the count."""
+    court = CourtFactory(name="A court", short_name="A", slug="a-court")
+    cases = CourtCase.objects.bulk_create(
+        CourtCase(
+            name=f"Party{n} v. Official",
+            slug=f"bulk-{n}",
+            court=court,
+            year=1900 + n % 120,
+            holding="Held.",
+            outcome=Outcome.DENIED,
+            status=PublishState.PUBLISHED,
+        )
+        for n in range(count)
+    )
+    Citation.objects.bulk_create(
+        Citation(case=case, volume=1000 + n, reporter="U.S.", page=1)
+        for n, case in enumerate(cases)
+    )
+    if topic is not None:
+        CourtCase.topics.through.objects.bulk_create(
+            CourtCase.topics.through(courtcase=case, topic=topic) for case in cases
+        )
+    return cases

@@ -1,7 +1,7 @@
 import pytest
 
 from cases.models import CourtCase, Outcome
-from explainer.models import PublishState
+from explainer.publishing import PublishState
 from tests.factories import CitationFactory, CourtFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +24,9 @@ def case_form(court, **overrides):
         "citations-INITIAL_FORMS": "0",
         "citations-MIN_NUM_FORMS": "0",
         "citations-MAX_NUM_FORMS": "1000",
-        "citations-0-volume": "555",
-        "citations-0-reporter": "U.S.",
-        "citations-0-page": "223",
+        "citations-0-citation": "555 U.S. 223",
         "citations-0-position": "0",
-        "citations-1-volume": "129",
-        "citations-1-reporter": "S. Ct.",
-        "citations-1-page": "808",
+        "citations-1-citation": "129 S.Ct. 808",
         "citations-1-position": "1",
     }
     data.update(overrides)
@@ -40,7 +36,7 @@ def case_form(court, **overrides):
 def test_case_form_has_the_markdown_editor_and_citation_rows(admin_user_client):
     page = admin_user_client.get("/admin/cases/courtcase/add/").text
     assert 'markdownx-editor"' in page
-    assert "citations-0-volume" in page
+    assert "citations-0-citation" in page
 
 
 def test_staff_add_a_case_with_citations_and_readers_see_it(admin_user_client, client):
@@ -59,10 +55,10 @@ def test_staff_add_a_case_with_citations_and_readers_see_it(admin_user_client, c
 
 
 def test_a_citation_of_another_case_is_explained_and_nothing_lost(admin_user_client):
-    CitationFactory(volume=555, reporter="U.S.", page=223)
+    CitationFactory(volume=555, reporter="U.S.", page=223, case__name="Other v. Case")
     response = admin_user_client.post("/admin/cases/courtcase/add/", case_form(CourtFactory()))
     assert response.status_code == 200
-    assert "This citation already belongs to a case in the index." in response.text
+    assert "555 U.S. 223 already belongs to Other v. Case." in response.text
     assert "Officers entered a home" in response.text
     assert not CourtCase.objects.filter(slug="pearson-v-callahan").exists()
 
@@ -81,3 +77,51 @@ def test_missing_name_is_explained_and_the_summary_kept(admin_user_client):
     )
     assert "This field is required." in response.text
     assert "Officers entered a home" in response.text
+
+
+def test_citations_are_read_by_eyecite_and_stored_in_standard_form(admin_user_client):
+    response = admin_user_client.post(
+        "/admin/cases/courtcase/add/",
+        case_form(CourtFactory(), **{"citations-0-citation": "555 US 223"}),
+    )
+    assert response.status_code == 302
+    assert [str(c) for c in CourtCase.objects.get().citations.all()] == [
+        "555 U.S. 223",
+        "129 S. Ct. 808",
+    ]
+
+
+@pytest.mark.parametrize("typed", ["555 US 22x", "555 U.S.", "U.S. 223", "555 U.S. ___", "hello"])
+def test_a_citation_eyecite_cannot_read_is_refused_with_an_example(admin_user_client, typed):
+    response = admin_user_client.post(
+        "/admin/cases/courtcase/add/",
+        case_form(CourtFactory(), **{"citations-0-citation": typed}),
+    )
+    assert response.status_code == 200
+    assert "is not a case citation" in response.text
+    assert "for example 555 U.S. 223 (volume, reporter, first page)" in response.text
+    assert "Officers entered a home" in response.text  # what was typed is kept
+    assert not CourtCase.objects.exists()
+
+
+def test_the_same_citation_twice_is_explained(admin_user_client):
+    response = admin_user_client.post(
+        "/admin/cases/courtcase/add/",
+        case_form(CourtFactory(), **{"citations-1-citation": "555 U.S. 223"}),
+    )
+    assert response.status_code == 200
+    assert "555 U.S. 223 is listed twice." in response.text
+
+
+def test_editing_a_case_shows_its_citations_as_typed_text(admin_user_client):
+    citation = CitationFactory(volume=555, reporter="U.S.", page=223)
+    page = admin_user_client.get(f"/admin/cases/courtcase/{citation.case.pk}/change/").text
+    assert 'value="555 U.S. 223"' in page
+
+
+def test_admin_search_finds_a_case_by_its_citation(admin_user_client):
+    CitationFactory(volume=555, reporter="U.S.", page=223, case__name="Pearson v. Callahan")
+    CitationFactory(volume=1, reporter="U.S.", page=1, case__name="Other v. Case")
+    page = admin_user_client.get("/admin/cases/courtcase/", {"q": "555 US 223"}).text
+    assert "Pearson v. Callahan" in page
+    assert "Other v. Case" not in page

@@ -8,24 +8,6 @@ from tests.factories import CitationFactory, CourtCaseFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("text", "parts"),
-    [
-        ("555 U.S. 223", {"volume": 555, "reporter": "U.S.", "page": 223}),
-        ("137 S. Ct. 1843", {"volume": 137, "reporter": "S. Ct.", "page": 1843}),
-        ("  77  F.3d   12 ", {"volume": 77, "reporter": "F.3d", "page": 12}),
-    ],
-)
-def test_citations_parse_into_volume_reporter_and_page(text, parts):
-    assert Citation.parse(text) == parts
-
-
-@pytest.mark.parametrize("text", ["", "U.S. 223", "555 U.S.", "555 223", "five U.S. 223"])
-def test_text_that_is_not_a_citation_is_refused(text):
-    with pytest.raises(ValueError, match=r"555 U\.S\. 223"):
-        Citation.parse(text)
-
-
 def test_a_citation_belongs_to_one_case_only():
     CitationFactory(volume=555, reporter="U.S.", page=223)
     with pytest.raises(IntegrityError):

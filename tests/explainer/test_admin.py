@@ -2,7 +2,8 @@
 
 import pytest
 
-from explainer.models import FAQItem, Introduction, PublishState, Topic
+from explainer.models import FAQItem, Introduction, Topic
+from explainer.publishing import PublishState
 from tests.factories import FAQItemFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
