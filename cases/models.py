@@ -1,6 +1,7 @@
 from functools import reduce
 from operator import or_
 
+import reversion
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -8,7 +9,7 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from cases.citations import CitationKey, Target, link_citations
-from explainer.publishing import Publishable, PublishableQuerySet
+from explainer.publishing import Publishable, PublishableQuerySet, content_changed
 from qiportal.markup import render_markdown
 
 # The Supreme Court first sat in 1790; nothing in the index can be older or far in the future.
@@ -37,6 +38,7 @@ class CitingText(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.record_mentions()
+        content_changed()
 
     @property
     def anchor_prefix(self):
@@ -56,6 +58,7 @@ class CitingText(models.Model):
                 reporter=key.reporter,
                 page=key.page,
                 case_id=found.targets[key].case_id if key in found.targets else None,
+                linked=bool(key in found.targets and found.targets[key].url),
                 **{self.mention_source: self},
             )
             for key in found.mentions
@@ -68,6 +71,7 @@ class CitingText(models.Model):
             **{self.html_field: getattr(self, self.html_field)}
         )
         self.record_mentions()
+        content_changed()
 
 
 def lookup_cases(keys):
@@ -88,7 +92,16 @@ def refresh_citing_texts(keys=(), case=None):
         condition |= Mention.key_condition(keys)
     if case is not None and case.pk:
         condition |= Q(case=case)
-    mentions = Mention.objects.filter(condition)
+    refresh_texts_of(Mention.objects.filter(condition))
+
+
+def refresh_due_links():
+    """Link citations of cases whose scheduled publication time has come (nobody saved
+    anything when it came, so the texts citing them still show plain text)."""
+    refresh_texts_of(Mention.objects.filter(linked=False, case__in=CourtCase.objects.published()))
+
+
+def refresh_texts_of(mentions):
     for source in Mention.SOURCES:
         ids = {value for value in mentions.values_list(f"{source}_id", flat=True) if value}
         model = Mention._meta.get_field(source).related_model
@@ -96,6 +109,7 @@ def refresh_citing_texts(keys=(), case=None):
             text.refresh_links()
 
 
+@reversion.register()
 class Court(models.Model):
     name = models.CharField(
         max_length=200,
@@ -117,6 +131,10 @@ class Court(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
 
 
 # The texts that cite cases: each is a foreign key on Mention.
@@ -140,14 +158,26 @@ class Outcome(models.TextChoices):
 
 
 class CourtCaseQuerySet(PublishableQuerySet):
+    """Bulk changes that alter what a citation links to render the citing texts again."""
+
     def delete(self):
+        return self._then_refresh(super().delete)
+
+    def publish_now(self):
+        return self._then_refresh(super().publish_now)
+
+    def unpublish(self):
+        return self._then_refresh(super().unpublish)
+
+    def _then_refresh(self, change):
         keys = list(Citation.objects.filter(case__in=self).keys())
         with transaction.atomic():
-            result = super().delete()
+            result = change()
             refresh_citing_texts(keys)
         return result
 
 
+@reversion.register(follow=["citations", "topic_links"], exclude=["summary_html"])
 class CourtCase(CitingText, Publishable):
     mention_source = "citing_case"
     source_field, html_field = "summary", "summary_html"
@@ -189,6 +219,7 @@ class CourtCase(CitingText, Publishable):
     )
     topics = models.ManyToManyField(
         "explainer.Topic",
+        through="CaseTopic",
         blank=True,
         related_name="cases",
         help_text="The explainer topics this case belongs to.",
@@ -267,6 +298,31 @@ class CourtCase(CitingText, Publishable):
         return links
 
 
+@reversion.register()
+class CaseTopic(models.Model):
+    """A case's place under an explainer topic (kept in history with the case and the topic)."""
+
+    case = models.ForeignKey(
+        CourtCase, on_delete=models.CASCADE, related_name="topic_links", db_column="courtcase_id"
+    )
+    topic = models.ForeignKey(
+        "explainer.Topic",
+        on_delete=models.CASCADE,
+        related_name="case_links",
+        help_text="An explainer topic this case belongs to.",
+    )
+
+    class Meta:
+        # The table Django made for the plain many-to-many field this model replaced.
+        db_table = "cases_courtcase_topics"
+        unique_together = [("case", "topic")]
+        ordering = ["id"]
+        verbose_name = "topic"
+
+    def __str__(self):
+        return f"{self.case} under {self.topic}"
+
+
 class CitationQuerySet(models.QuerySet):
     def for_keys(self, keys):
         keys = list(keys)
@@ -279,6 +335,7 @@ class CitationQuerySet(models.QuerySet):
         ]
 
 
+@reversion.register()
 class Citation(models.Model):
     """One published location of a decision: volume, reporter and first page."""
 
@@ -360,6 +417,9 @@ class Mention(models.Model):
         on_delete=models.SET_NULL,
         related_name="mentions",
         help_text="The case this citation names, if it is in the index.",
+    )
+    linked = models.BooleanField(
+        default=False, help_text="Whether the text shows it as a link (its case was public)."
     )
     introduction = models.ForeignKey(
         "explainer.Introduction",

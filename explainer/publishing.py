@@ -1,8 +1,24 @@
-"""The publishing rule, shared by everything readers see (topics, FAQ items, cases)."""
+"""The publishing rule and the review rule, shared by what readers see."""
 
+from datetime import timedelta
+
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Least
 from django.utils import timezone
+
+# Content not reviewed for this long is listed as needing review.
+REVIEW_INTERVAL = timedelta(days=365)
+
+# When the next scheduled item becomes public (see explainer.scheduling).
+NEXT_PUBLICATION_KEY = "qiportal:next-scheduled-publication"
+
+
+def content_changed():
+    """Call after any change readers could see: what was worked out from the content is
+    worked out again on the next request."""
+    cache.delete(NEXT_PUBLICATION_KEY)
 
 
 class PublishState(models.TextChoices):
@@ -23,6 +39,29 @@ def published_condition(prefix=""):
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_condition())
+
+    def scheduled(self):
+        return self.filter(status=PublishState.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=PublishState.DRAFT)
+
+    def publish_now(self):
+        """Make every item public now, in one UPDATE (a past publication time is kept)."""
+        now = timezone.now()
+        count = self.update(
+            status=PublishState.PUBLISHED,
+            published_at=Least("published_at", models.Value(now)),
+            updated_at=now,
+        )
+        content_changed()
+        return count
+
+    def unpublish(self):
+        """Take every item back to draft, in one UPDATE."""
+        count = self.update(status=PublishState.DRAFT, updated_at=timezone.now())
+        content_changed()
+        return count
 
 
 class Publishable(models.Model):
@@ -50,6 +89,15 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
     @property
     def is_public(self):
         return self.status == PublishState.PUBLISHED and self.published_at <= timezone.now()
@@ -57,3 +105,38 @@ class Publishable(models.Model):
     @property
     def is_scheduled(self):
         return self.status == PublishState.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def state(self):
+        """'draft', 'scheduled' or 'published', as an editor sees it."""
+        if self.status == PublishState.DRAFT:
+            return "draft"
+        return "scheduled" if self.is_scheduled else "published"
+
+
+class ReviewableQuerySet(models.QuerySet):
+    def needing_review(self):
+        """Never reviewed, or not for a year."""
+        since = timezone.localdate() - REVIEW_INTERVAL
+        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=since))
+
+    def mark_reviewed(self):
+        """Record that an editor checked these today, in one UPDATE."""
+        count = self.update(last_reviewed=timezone.localdate())
+        content_changed()
+        return count
+
+
+class Reviewable(models.Model):
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When an editor last checked this against the law and the sources.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ContentQuerySet(PublishableQuerySet, ReviewableQuerySet):
+    """Topics and FAQ items: published and reviewed."""
