@@ -1,11 +1,14 @@
+import reversion
 from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from cases.models import CitingText
-from explainer.publishing import Publishable, PublishableQuerySet, published_condition
+from explainer.publishing import ContentQuerySet, Publishable, Reviewable, published_condition
 
 
+# Rendered HTML is left out of history: restoring a version renders it again.
+@reversion.register(exclude=["body_html"])
 class Introduction(CitingText):
     """The portal's title and the opening text at the top of the explainer."""
 
@@ -37,7 +40,8 @@ class Introduction(CitingText):
         return "introduction"
 
 
-class Topic(CitingText, Publishable):
+@reversion.register(follow=["case_links"], exclude=["body_html"])
+class Topic(CitingText, Reviewable, Publishable):
     """One section of the explainer."""
 
     mention_source = "topic"
@@ -61,14 +65,12 @@ class Topic(CitingText, Publishable):
     )
     body = MarkdownxField(help_text="The section's text, in Markdown.")
     body_html = models.TextField(editable=False, default="")
-    last_reviewed = models.DateField(
-        null=True,
-        blank=True,
-        help_text="When an editor last checked this topic against the law and the sources.",
-    )
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
+        permissions = [("upload_image", "Can upload images in the Markdown editor")]
 
     def __str__(self):
         return self.title
@@ -77,13 +79,14 @@ class Topic(CitingText, Publishable):
         return reverse("explainer:topic", kwargs={"slug": self.slug})
 
 
-class FAQItemQuerySet(PublishableQuerySet):
+class FAQItemQuerySet(ContentQuerySet):
     def published(self):
         """An answer is public while it and its topic are."""
         return self.filter(published_condition() & published_condition("topic__"))
 
 
-class FAQItem(CitingText, Publishable):
+@reversion.register(exclude=["answer_html"])
+class FAQItem(CitingText, Reviewable, Publishable):
     """A question a reader might ask, answered in a few sentences."""
 
     mention_source = "faq_item"
@@ -112,7 +115,8 @@ class FAQItem(CitingText, Publishable):
     objects = FAQItemQuerySet.as_manager()
 
     class Meta:
-        ordering = ["topic__position", "topic_id", "position", "id"]
+        # Drag and drop in the admin sets `position`; the FAQ page groups by topic.
+        ordering = ["position", "id"]
         verbose_name = "FAQ item"
         verbose_name_plural = "FAQ items"
 
