@@ -36,7 +36,7 @@ class StaffOnlyMixin(UserPassesTestMixin):
         return user.is_active and user.is_staff
 
     def handle_no_permission(self):
-        raise PermissionDenied("The Markdown editor is for staff who are logged in.")
+        raise PermissionDenied("The Markdown editor is for editors who are logged in.")
 
 
 class MarkdownPreviewView(StaffOnlyMixin, View):
@@ -83,6 +83,9 @@ class CheckedImageForm(ImageForm):
 
 class ImageUploadView(StaffOnlyMixin, View):
     """Stores an image dropped into the editor and answers with its Markdown."""
+
+    def test_func(self):
+        return super().test_func() and self.request.user.has_perm("explainer.upload_image")
 
     # Room for the multipart envelope around a file of the largest allowed size.
     ENVELOPE = 64 * 1024

@@ -7,6 +7,7 @@ development mode on themselves (DJANGO_DEBUG=1).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -63,6 +64,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "markdownx",
+    "reversion",
+    "reversion_compare",
+    "adminsortable2",
+    "axes",
     "explainer",
     "cases",
 ]
@@ -75,7 +80,26 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Publishes what was scheduled when its time comes (links, caches), without anyone acting.
+    "qiportal.middleware.ScheduledPublishingMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into its own page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed log-ins and refuses them once a user name and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Log-in lock-out (django-axes): 5 failures for the same user name from the same address lock
+# that pair out for 15 minutes; a successful log-in clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "qiportal.urls"
 
