@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.db import models
 
 from cases.forms import CitationForm, CitationFormSet, search_condition
-from cases.models import Citation, Court, CourtCase
-from explainer.admin import TIMESTAMPS, PublishableAdmin
+from cases.models import CaseTopic, Citation, Court, CourtCase
+from explainer.admin import TIMESTAMPS, HistoryAdmin, PublishableAdmin, PublishStateFilter
 
 
 @admin.register(Court)
-class CourtAdmin(admin.ModelAdmin):
+class CourtAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "slug"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -21,24 +21,44 @@ class CitationInline(admin.TabularInline):
     fields = ["citation", "position"]
 
 
+class CaseTopicInline(admin.TabularInline):
+    model = CaseTopic
+    extra = 1
+    autocomplete_fields = ["topic"]
+    verbose_name_plural = "topics this case belongs to"
+
+
 @admin.register(CourtCase)
 class CourtCaseAdmin(PublishableAdmin):
-    list_display = ["name", "year", "court", "outcome", "public", "status", "published_at"]
-    list_filter = ["status", "outcome", "court"]
+    list_display = ["name", "year", "court", "outcome", "state", "updated_at"]
+    list_filter = [PublishStateFilter, "outcome", "court"]
     list_select_related = ["court"]
     search_fields = ["name", "holding"]
     search_help_text = "Case name, words of the holding, or a citation such as 555 U.S. 223."
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["court"]
-    filter_horizontal = ["topics"]
-    inlines = [CitationInline]
+    inlines = [CitationInline, CaseTopicInline]
     formfield_overrides = {
         **PublishableAdmin.formfield_overrides,
         models.URLField: {"assume_scheme": "https"},
     }
     fieldsets = [
-        (None, {"fields": ["name", "slug", "court", "year", "outcome", "holding", "summary"]}),
-        ("Topics and sources", {"fields": ["topics", "opinion_url"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "court",
+                    "year",
+                    "outcome",
+                    "holding",
+                    "summary",
+                    "opinion_url",
+                    "opened_version",
+                ]
+            },
+        ),
         ("Publishing", {"fields": ["status", "published_at"]}),
         TIMESTAMPS,
     ]

@@ -7,7 +7,7 @@ from django.db.models.functions import Cast, Concat
 from django.forms.models import BaseInlineFormSet
 
 from cases.citations import CITATION_FORM, parse_citation
-from cases.models import FIRST_YEAR, LAST_YEAR, Citation, Court, Outcome
+from cases.models import FIRST_YEAR, LAST_YEAR, CaseTopic, Citation, Court, Outcome
 from explainer.models import Topic
 
 SORTS = {
@@ -120,11 +120,7 @@ class CaseFilterForm(forms.Form):
             queryset = queryset.filter(outcome=values["outcome"])
         if "topic" in values:
             queryset = queryset.filter(
-                Exists(
-                    Topic.cases.through.objects.filter(
-                        courtcase=OuterRef("pk"), topic__slug=values["topic"]
-                    )
-                )
+                Exists(CaseTopic.objects.filter(case=OuterRef("pk"), topic__slug=values["topic"]))
             )
         return queryset.order_by(*SORTS[values.get("sort", DEFAULT_SORT)][1])
 

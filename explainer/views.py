@@ -1,7 +1,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.views.generic import DetailView, TemplateView
 
-from cases.models import CourtCase, Mention
+from cases.models import CaseTopic, CourtCase, Mention
 from explainer.models import FAQItem, Introduction, Topic
 
 
@@ -43,9 +43,7 @@ class TopicDetailView(StaffPreviewMixin, DetailView):
             CourtCase.objects.published()
             .annotate(
                 cited_here=Exists(Mention.objects.filter(case=OuterRef("pk"), topic=topic)),
-                on_topic=Exists(
-                    CourtCase.topics.through.objects.filter(courtcase=OuterRef("pk"), topic=topic)
-                ),
+                on_topic=Exists(CaseTopic.objects.filter(case=OuterRef("pk"), topic=topic)),
             )
             .filter(Q(cited_here=True) | Q(on_topic=True))
             .select_related("court")
