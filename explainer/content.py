@@ -1,0 +1,250 @@
+"""
+The portal's content as plain data, in and out.
+
+One format serves three jobs: the shipped content (explainer/content/portal.toml, loaded by
+`load_content`), and a full copy of the content (`export_content` writes it as JSON,
+`import_content` loads it into an empty database). Items are keyed by slug, so a file can be
+read and checked by a person. Rendered HTML is never stored in it: it is rendered again on load.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from cases.citations import parse_citation
+from cases.models import CaseTopic, Citation, Court, CourtCase, refresh_citing_texts
+from explainer.models import FAQItem, Introduction, ShippedItem, Topic
+from explainer.publishing import PublishState
+
+FORMAT = "qiportal-content"
+VERSION = 1
+
+
+class ContentError(ValueError):
+    """The data cannot be loaded; the message says why, in words."""
+
+
+def _state(data, now):
+    """Publish state from the data, or published now (the shipped content says none)."""
+    published_at = data.get("published_at")
+    return {
+        "status": data.get("status", PublishState.PUBLISHED),
+        "published_at": parse_datetime(published_at) if published_at else now,
+    }
+
+
+def create_introduction(data):
+    return Introduction.objects.create(title=data["title"], body=data["body"].strip())
+
+
+def create_topic(data, *, position, now):
+    return Topic.objects.create(
+        slug=data["slug"],
+        title=data["title"],
+        summary=data["summary"],
+        body=data["body"].strip(),
+        position=data.get("position", position),
+        last_reviewed=parse_date(data["last_reviewed"]) if data.get("last_reviewed") else None,
+        **_state(data, now),
+    )
+
+
+def create_faq_item(data, topic, *, position, now):
+    return FAQItem.objects.create(
+        slug=data["slug"],
+        topic=topic,
+        question=data["question"],
+        answer=data["answer"].strip(),
+        position=data.get("position", position),
+        last_reviewed=parse_date(data["last_reviewed"]) if data.get("last_reviewed") else None,
+        **_state(data, now),
+    )
+
+
+def create_court(data):
+    return Court.objects.create(slug=data["slug"], name=data["name"], short_name=data["short_name"])
+
+
+def create_case(data, court, topics, *, now):
+    """A case with its citations (in order) and its topics; returns it and its citation keys."""
+    try:
+        keys = [parse_citation(text) for text in data["citations"]]
+    except ValueError as error:
+        raise ContentError(f"Case {data['slug']}: {error}") from error
+    case = CourtCase.objects.create(
+        slug=data["slug"],
+        name=data["name"],
+        court=court,
+        year=data["year"],
+        outcome=data["outcome"],
+        holding=data["holding"],
+        summary=data.get("summary", "").strip(),
+        opinion_url=data.get("opinion_url", ""),
+        **_state(data, now),
+    )
+    Citation.objects.bulk_create(
+        Citation(case=case, position=n, volume=k.volume, reporter=k.reporter, page=k.page)
+        for n, k in enumerate(keys)
+    )
+    CaseTopic.objects.bulk_create(
+        CaseTopic(case=case, topic=topics[slug])
+        for slug in data.get("topics", [])
+        if slug in topics
+    )
+    return case, keys
+
+
+def export_content():
+    """Everything readers can see and editors have written, with its order and state."""
+
+    def stamps(obj):
+        return {"created_at": obj.created_at.isoformat(), "updated_at": obj.updated_at.isoformat()}
+
+    def state(obj):
+        return {"status": obj.status, "published_at": obj.published_at.isoformat()}
+
+    def reviewed(obj):
+        return {"last_reviewed": obj.last_reviewed.isoformat() if obj.last_reviewed else None}
+
+    introduction = Introduction.objects.first()
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "introduction": (
+            {
+                "title": introduction.title,
+                "body": introduction.body,
+                "updated_at": introduction.updated_at.isoformat(),
+            }
+            if introduction
+            else None
+        ),
+        "topics": [
+            {
+                "slug": topic.slug,
+                "title": topic.title,
+                "summary": topic.summary,
+                "body": topic.body,
+                "position": topic.position,
+                **state(topic),
+                **reviewed(topic),
+                **stamps(topic),
+            }
+            for topic in Topic.objects.order_by("position", "id")
+        ],
+        "faq": [
+            {
+                "slug": item.slug,
+                "topic": item.topic.slug,
+                "question": item.question,
+                "answer": item.answer,
+                "position": item.position,
+                **state(item),
+                **reviewed(item),
+                **stamps(item),
+            }
+            for item in FAQItem.objects.select_related("topic").order_by("position", "id")
+        ],
+        "courts": [
+            {"slug": court.slug, "name": court.name, "short_name": court.short_name}
+            for court in Court.objects.all()
+        ],
+        "cases": [
+            {
+                "slug": case.slug,
+                "name": case.name,
+                "court": case.court.slug,
+                "year": case.year,
+                "outcome": case.outcome,
+                "holding": case.holding,
+                "summary": case.summary,
+                "opinion_url": case.opinion_url,
+                "citations": [str(citation) for citation in case.citations.all()],
+                "topics": [link.topic.slug for link in case.topic_links.all()],
+                **state(case),
+                **stamps(case),
+            }
+            for case in CourtCase.objects.select_related("court")
+            .prefetch_related("citations", "topic_links__topic")
+            .order_by("id")
+        ],
+        # Shipped items already loaded once, so that `load_content` never brings back one that
+        # was deleted before the export.
+        "shipped": list(ShippedItem.objects.values_list("key", flat=True)),
+    }
+
+
+def content_counts():
+    return {
+        model: model.objects.count() for model in (Introduction, Topic, FAQItem, Court, CourtCase)
+    }
+
+
+def describe(counts):
+    """{Topic: 6, Court: 1} -> '6 topics, 1 court'."""
+    return ", ".join(
+        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        for model, count in counts.items()
+    )
+
+
+def import_content(data):
+    """Load an export into an empty database, exactly: order, state, dates and all."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ContentError(f"This is not a {FORMAT} file.")
+    if data.get("version") != VERSION:
+        raise ContentError(
+            f"This file is version {data.get('version')}; this portal reads {VERSION}."
+        )
+    present = {model: count for model, count in content_counts().items() if count}
+    if present:
+        raise ContentError(
+            f"The database already has content ({describe(present)}). Import into an empty "
+            "database, so that nothing in it is overwritten or mixed up."
+        )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            return _import(data, now)
+    except (KeyError, TypeError) as error:
+        raise ContentError(f"The file is missing or mistypes a field: {error}.") from error
+
+
+def _import(data, now):
+    if data.get("introduction"):
+        intro = create_introduction(data["introduction"])
+        _restore_stamps(Introduction, intro, data["introduction"])
+    topics = {}
+    for position, item in enumerate(data.get("topics", [])):
+        topics[item["slug"]] = create_topic(item, position=position, now=now)
+    faq = [
+        create_faq_item(item, topics[item["topic"]], position=position, now=now)
+        for position, item in enumerate(data.get("faq", []))
+    ]
+    courts = {item["slug"]: create_court(item) for item in data.get("courts", [])}
+    cases, keys = [], []
+    for item in data.get("cases", []):
+        case, case_keys = create_case(item, courts[item["court"]], topics, now=now)
+        cases.append(case)
+        keys.extend(case_keys)
+    refresh_citing_texts(keys)
+    for model, objects, items in [
+        (Topic, topics.values(), data.get("topics", [])),
+        (FAQItem, faq, data.get("faq", [])),
+        (CourtCase, cases, data.get("cases", [])),
+    ]:
+        for obj, item in zip(objects, items, strict=True):
+            _restore_stamps(model, obj, item)
+    ShippedItem.objects.bulk_create(ShippedItem(key=key) for key in data.get("shipped", []))
+    return content_counts()
+
+
+def _restore_stamps(model, obj, item):
+    stamps = {
+        field: parse_datetime(item[field])
+        for field in ("created_at", "updated_at")
+        if item.get(field)
+    }
+    if stamps:
+        model.objects.filter(pk=obj.pk).update(**stamps)
