@@ -1,8 +1,11 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
 
+from explainer.scheduling import publish_due
 from tests.factories import StaffUserFactory
 
 
@@ -16,19 +19,43 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture
 def staff_user(db):
-    return StaffUserFactory()
+    """A staff member in the Editors group: what an editor of the portal is."""
+    user = StaffUserFactory()
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
+def staff_outside_editors(db):
+    """A staff member with no content rights (an administrator's helper, say)."""
+    return StaffUserFactory(username="helper")
+
+
+@pytest.fixture
+def count_queries(django_assert_num_queries):
+    """Assert the queries of a request in steady state: after the once-in-a-while work of
+    checking for scheduled publications, which a fresh test's empty cache would add."""
+
+    def counting(expected):
+        publish_due()
+        return django_assert_num_queries(expected)
+
+    return counting
+
+
+@pytest.fixture
+def staff_client(staff_user):
+    """An editor's browser (the `client` fixture stays an anonymous reader's)."""
+    client = Client()
     client.force_login(staff_user)
     return client
 
 
 @pytest.fixture
-def admin_user_client(client, db):
-    user = StaffUserFactory(is_superuser=True)
-    client.force_login(user)
+def admin_user_client(db):
+    """A superuser's browser (the `client` fixture stays an anonymous reader's)."""
+    client = Client()
+    client.force_login(StaffUserFactory(is_superuser=True))
     return client
 
 

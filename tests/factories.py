@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cases.models import Citation, Court, CourtCase, Outcome
+from cases.models import CaseTopic, Citation, Court, CourtCase, Outcome
 from explainer.models import FAQItem, Topic
 from explainer.publishing import PublishState
 
@@ -106,7 +106,5 @@ def make_published_cases(count, topic=None):
         for n, case in enumerate(cases)
     )
     if topic is not None:
-        CourtCase.topics.through.objects.bulk_create(
-            CourtCase.topics.through(courtcase=case, topic=topic) for case in cases
-        )
+        CaseTopic.objects.bulk_create(CaseTopic(case=case, topic=topic) for case in cases)
     return cases

@@ -28,6 +28,10 @@ def case_form(court, **overrides):
         "citations-0-position": "0",
         "citations-1-citation": "129 S.Ct. 808",
         "citations-1-position": "1",
+        "topic_links-TOTAL_FORMS": "1",
+        "topic_links-INITIAL_FORMS": "0",
+        "topic_links-MIN_NUM_FORMS": "0",
+        "topic_links-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
@@ -42,7 +46,7 @@ def test_case_form_has_the_markdown_editor_and_citation_rows(admin_user_client):
 def test_staff_add_a_case_with_citations_and_readers_see_it(admin_user_client, client):
     court, topic = CourtFactory(), TopicFactory(title="In the courts")
     response = admin_user_client.post(
-        "/admin/cases/courtcase/add/", case_form(court, topics=[topic.pk])
+        "/admin/cases/courtcase/add/", case_form(court, **{"topic_links-0-topic": topic.pk})
     )
     assert response.status_code == 302
     case = CourtCase.objects.get()

@@ -300,21 +300,19 @@ def test_a_long_search_is_not_echoed_in_full(client, library):
     [{}, {"q": "party1", "sort": "name"}, {"court": "a-court", "year_from": "1900", "page": "1"}],
     ids=["plain", "search", "filtered"],
 )
-def test_index_queries_are_the_same_with_10_and_2000_cases(
-    client, django_assert_num_queries, count, query
-):
+def test_index_queries_are_the_same_with_10_and_2000_cases(client, count_queries, count, query):
     make_published_cases(count)
     # The count, the page, its citations, and the court and topic choices of the filters.
-    with django_assert_num_queries(5):
+    with count_queries(5):
         response = client.get("/cases/", query)
     assert response.status_code == 200
     assert 0 < len(names(response)) <= 25
 
 
 @pytest.mark.parametrize("count", [10, 2000])
-def test_topic_filter_queries_are_fixed(client, django_assert_num_queries, count):
+def test_topic_filter_queries_are_fixed(client, count_queries, count):
     topic = TopicFactory()
     make_published_cases(count, topic=topic)
-    with django_assert_num_queries(5):
+    with count_queries(5):
         response = client.get("/cases/", {"topic": topic.slug})
     assert len(names(response)) == min(count, 25)

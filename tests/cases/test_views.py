@@ -42,10 +42,10 @@ def test_last_is_accepted_as_a_page_number(client):
 
 
 @pytest.mark.parametrize("count", [10, 500])
-def test_index_queries_do_not_grow_with_the_cases(client, django_assert_num_queries, count):
+def test_index_queries_do_not_grow_with_the_cases(client, count_queries, count):
     make_published_cases(count)
     # The count, the page, its citations, and the court and topic choices of the filters.
-    with django_assert_num_queries(5):
+    with count_queries(5):
         response = client.get("/cases/")
     assert response.status_code == 200
     assert response.text.count('scope="row"') == min(count, 25)
@@ -81,7 +81,7 @@ def test_unknown_case_is_404(client):
     assert client.get("/cases/no-such-case/").status_code == 404
 
 
-def test_case_page_queries_are_fixed(client, django_assert_num_queries, shipped_content):
+def test_case_page_queries_are_fixed(client, count_queries, shipped_content):
     # The case with its court, its citations, its topics, and where it is discussed.
-    with django_assert_num_queries(5):
+    with count_queries(5):
         client.get("/cases/pearson-v-callahan/")

@@ -83,24 +83,24 @@ def test_unknown_address_is_a_styled_404(client):
     [("/", 2), ("/faq/", 2), ("/topics/qualified-immunity-in-the-courts/", 5)],
 )
 def test_public_pages_use_a_fixed_number_of_queries(
-    client, shipped_content, django_assert_num_queries, url, queries
+    client, shipped_content, count_queries, url, queries
 ):
-    with django_assert_num_queries(queries):
+    with count_queries(queries):
         assert client.get(url).status_code == 200
 
 
-def test_topic_page_queries_do_not_grow_with_its_cases(client, django_assert_num_queries):
+def test_topic_page_queries_do_not_grow_with_its_cases(client, count_queries):
     topic = TopicFactory()
     for _ in range(30):
         CitationFactory().case.topics.add(topic)
-    with django_assert_num_queries(5):
+    with count_queries(5):
         client.get(topic.get_absolute_url())
 
 
-def test_faq_queries_do_not_grow_with_the_answers(client, django_assert_num_queries):
+def test_faq_queries_do_not_grow_with_the_answers(client, count_queries):
     for _ in range(5):
         FAQItemFactory.create_batch(6, topic=TopicFactory())
-    with django_assert_num_queries(2):
+    with count_queries(2):
         page = client.get("/faq/").text
     assert page.count('class="faq-item"') == 30
 

@@ -1,0 +1,348 @@
+"""Editors never lose work: scheduling, publishing, history, restore, order, review, conflicts."""
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from reversion.models import Version
+
+from cases.models import CaseTopic, Citation, CourtCase
+from explainer.models import FAQItem, Topic
+from explainer.publishing import PublishState
+from tests.factories import (
+    CitationFactory,
+    CourtCaseFactory,
+    FAQItemFactory,
+    StaffUserFactory,
+    TopicFactory,
+)
+from tests.forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+class TestScheduledPublishing:
+    def test_a_scheduled_topic_becomes_public_at_its_time_with_nobody_acting(self, client):
+        with time_machine.travel(NOON - timedelta(days=1), tick=False):
+            topic = TopicFactory(
+                title="Arrives at noon", published_at=NOON, status=PublishState.PUBLISHED
+            )
+            assert client.get(topic.get_absolute_url()).status_code == 404
+            assert "Arrives at noon" not in client.get("/").text
+        with time_machine.travel(NOON - timedelta(seconds=1), tick=False):
+            assert client.get(topic.get_absolute_url()).status_code == 404
+        with time_machine.travel(NOON, tick=False):
+            assert client.get(topic.get_absolute_url()).status_code == 200
+            assert "Arrives at noon" in client.get("/").text
+
+    def test_citations_of_a_scheduled_case_become_links_when_it_goes_public(self, client):
+        with time_machine.travel(NOON - timedelta(days=1), tick=False):
+            case = CourtCaseFactory(slug="arriving", published_at=NOON)
+            CitationFactory(case=case, volume=555, reporter="U.S.", page=223)
+            topic = TopicFactory(body="See 555 U.S. 223.")
+            assert 'href="/cases/arriving/"' not in client.get(topic.get_absolute_url()).text
+        with time_machine.travel(NOON + timedelta(minutes=5), tick=False):
+            page = client.get(topic.get_absolute_url()).text
+            assert '<a href="/cases/arriving/" class="citation">555 U.S. 223</a>' in page
+
+    def test_the_admin_list_shows_and_filters_each_state(self, client):
+        with time_machine.travel(NOON, tick=False):
+            admin_user_client = client
+            client.force_login(StaffUserFactory(is_superuser=True))
+            TopicFactory(title="Live one")
+            TopicFactory(title="Later one", published_at=NOON + timedelta(days=2))
+            TopicFactory(title="Draft one", draft=True)
+            page = admin_user_client.get("/admin/explainer/topic/").text
+            assert '<span class="state state--published">Published</span>' in page
+            assert "Scheduled: 3 Mar 2030" in page
+            assert '<span class="state state--draft">Draft</span>' in page
+            for state, title in [
+                ("scheduled", "Later one"),
+                ("draft", "Draft one"),
+                ("published", "Live one"),
+            ]:
+                listed = admin_user_client.get("/admin/explainer/topic/", {"state": state}).text
+                assert title in listed
+                assert listed.count('class="state state--') == 1
+
+
+def post_action(client, url, action, objects):
+    return client.post(
+        url, {"action": action, "_selected_action": [obj.pk for obj in objects]}, follow=True
+    )
+
+
+class TestPublishActions:
+    def test_publish_now_makes_the_selected_public_in_one_update(self, admin_user_client, client):
+        topics = TopicFactory.create_batch(3, draft=True)
+        with CaptureQueriesContext(connection) as queries:
+            response = post_action(
+                admin_user_client, "/admin/explainer/topic/", "publish_now", topics[:2]
+            )
+        updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "explainer_topic"')]
+        assert len(updates) == 1
+        assert "Published 2 topics." in response.text
+        for topic in topics[:2]:
+            assert client.get(topic.get_absolute_url()).status_code == 200
+        assert client.get(topics[2].get_absolute_url()).status_code == 404
+
+    def test_publish_now_brings_a_scheduled_item_forward(self, admin_user_client, client):
+        topic = TopicFactory(scheduled=True)
+        post_action(admin_user_client, "/admin/explainer/topic/", "publish_now", [topic])
+        assert client.get(topic.get_absolute_url()).status_code == 200
+
+    def test_unpublish_takes_the_selected_back_to_draft_in_one_update(
+        self, admin_user_client, client
+    ):
+        items = FAQItemFactory.create_batch(2, question="Will this stay?")
+        with CaptureQueriesContext(connection) as queries:
+            post_action(admin_user_client, "/admin/explainer/faqitem/", "unpublish", items)
+        updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "explainer_faqitem"')]
+        assert len(updates) == 1
+        assert FAQItem.objects.drafts().count() == 2
+        assert "Will this stay?" not in client.get("/faq/").text
+
+    def test_actions_are_kept_in_the_history_with_who_did_them(self, admin_user_client):
+        topic = TopicFactory(draft=True)
+        post_action(admin_user_client, "/admin/explainer/topic/", "publish_now", [topic])
+        version = Version.objects.get_for_object(topic).first()
+        assert version.revision.user.username.startswith("editor")
+        assert version.revision.comment == "Published from the list."
+        assert version.field_dict["status"] == PublishState.PUBLISHED
+
+    def test_unpublishing_a_case_takes_away_the_links_to_it(self, admin_user_client):
+        case = CourtCaseFactory(slug="pearson")
+        CitationFactory(case=case, volume=555, reporter="U.S.", page=223)
+        topic = TopicFactory(body="555 U.S. 223")
+        assert 'href="/cases/pearson/"' in Topic.objects.get(pk=topic.pk).body_html
+        post_action(admin_user_client, "/admin/cases/courtcase/", "unpublish", [case])
+        assert 'href="/cases/pearson/"' not in Topic.objects.get(pk=topic.pk).body_html
+        post_action(admin_user_client, "/admin/cases/courtcase/", "publish_now", [case])
+        assert 'href="/cases/pearson/"' in Topic.objects.get(pk=topic.pk).body_html
+
+
+def edit(client, url, **changes):
+    """Open an admin form, change some fields, save it: what an editor does."""
+    data = form_data(client.get(url).text, form_id=None)
+    data.update(changes)
+    return client.post(url, data)
+
+
+class TestHistory:
+    def test_every_change_is_a_version_with_who_and_when(self, admin_user_client):
+        topic = TopicFactory(body="First words.")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        edit(admin_user_client, url, body="Second words.")
+        edit(admin_user_client, url, body="Third words.")
+        versions = Version.objects.get_for_object(topic)
+        assert [v.field_dict["body"] for v in versions] == ["Third words.", "Second words."]
+        history = admin_user_client.get(f"/admin/explainer/topic/{topic.pk}/history/").text
+        assert versions[0].revision.user.username in history
+        assert "Changed Body." in history
+
+    def test_a_version_can_be_compared_with_the_current_one(self, admin_user_client):
+        topic = TopicFactory(body="The court said one thing.")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        edit(admin_user_client, url, body="The court said one thing.")
+        edit(admin_user_client, url, body="The court said another thing.")
+        current, older = Version.objects.get_for_object(topic)[:2]
+        page = admin_user_client.get(
+            f"/admin/explainer/topic/{topic.pk}/history/compare/",
+            {"version_id1": older.pk, "version_id2": current.pk},
+        ).text
+        assert "The court said <del>one</del><ins>another</ins> thing." in page
+        assert f'href="/admin/explainer/topic/{topic.pk}/history/{older.pk}/"' in page
+
+    def test_an_older_version_can_be_restored_and_readers_see_it(self, admin_user_client, client):
+        topic = TopicFactory(body="Original, careful text.")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        edit(admin_user_client, url, body="Original, careful text.")
+        edit(admin_user_client, url, body="A mistaken edit.")
+        assert "A mistaken edit." in client.get(topic.get_absolute_url()).text
+
+        original = Version.objects.get_for_object(topic)[1]
+        revision_url = f"/admin/explainer/topic/{topic.pk}/history/{original.pk}/"
+        preview = admin_user_client.get(revision_url).text
+        assert "Original, careful text." in preview  # the form shows the old version to check
+        assert "A mistaken edit." in client.get(topic.get_absolute_url()).text  # nothing yet
+        response = admin_user_client.post(revision_url, form_data(preview))
+        assert response.status_code == 302
+        page = client.get(topic.get_absolute_url()).text
+        assert "Original, careful text." in page
+        assert "A mistaken edit." not in page
+
+    def test_a_deleted_case_is_restored_with_its_citations_and_topics(
+        self, admin_user_client, client
+    ):
+        topic = TopicFactory(title="In the courts", body="See 555 U.S. 223.")
+        page = admin_user_client.get("/admin/cases/courtcase/add/").text
+        data = form_data(page)
+        data.update(
+            name="Pearson v. Callahan",
+            slug="pearson-v-callahan",
+            court=CourtCaseFactory().court.pk,
+            year="2009",
+            outcome="granted",
+            holding="Order optional.",
+            summary="A *summary*.",
+            status=PublishState.PUBLISHED,
+            **{
+                "published_at_0": "2020-01-01",
+                "published_at_1": "00:00:00",
+                "citations-0-citation": "555 U.S. 223",
+                "topic_links-0-topic": topic.pk,
+            },
+        )
+        assert admin_user_client.post("/admin/cases/courtcase/add/", data).status_code == 302
+        case = CourtCase.objects.get(slug="pearson-v-callahan")
+
+        delete_url = f"/admin/cases/courtcase/{case.pk}/delete/"
+        admin_user_client.post(delete_url, {"post": "yes"})
+        assert not CourtCase.objects.filter(slug="pearson-v-callahan").exists()
+        assert "pearson-v-callahan" not in Topic.objects.get(pk=topic.pk).body_html
+
+        recover_list = admin_user_client.get("/admin/cases/courtcase/recover/").text
+        assert "Pearson v. Callahan" in recover_list
+        version = Version.objects.get_deleted(CourtCase).get()
+        recover_url = f"/admin/cases/courtcase/recover/{version.pk}/"
+        response = admin_user_client.post(
+            recover_url, form_data(admin_user_client.get(recover_url).text)
+        )
+        assert response.status_code == 302
+
+        case = CourtCase.objects.get(slug="pearson-v-callahan")
+        assert [str(c) for c in case.citations.all()] == ["555 U.S. 223"]
+        assert list(case.topics.all()) == [topic]
+        assert client.get(case.get_absolute_url()).status_code == 200
+        assert 'href="/cases/pearson-v-callahan/"' in Topic.objects.get(pk=topic.pk).body_html
+
+    def test_a_deleted_topic_is_restored_with_its_cases(self, admin_user_client):
+        topic = TopicFactory(title="Lost and found")
+        case = CourtCaseFactory()
+        edit(admin_user_client, f"/admin/explainer/topic/{topic.pk}/change/")
+        CaseTopic.objects.create(case=case, topic=topic)
+        edit(admin_user_client, f"/admin/explainer/topic/{topic.pk}/change/")
+        admin_user_client.post(f"/admin/explainer/topic/{topic.pk}/delete/", {"post": "yes"})
+        assert not Topic.objects.filter(title="Lost and found").exists()
+
+        version = Version.objects.get_deleted(Topic).get()
+        recover_url = f"/admin/explainer/topic/recover/{version.pk}/"
+        admin_user_client.post(recover_url, form_data(admin_user_client.get(recover_url).text))
+        restored = Topic.objects.get(title="Lost and found")
+        assert list(restored.cases.all()) == [case]
+
+
+class TestOrdering:
+    def test_dragging_topics_reorders_the_explainer(self, admin_user_client, client):
+        first = TopicFactory(title="Alpha section", position=1)
+        second = TopicFactory(title="Beta section", position=2)
+        response = admin_user_client.post(
+            "/admin/explainer/topic/adminsortable2_update/",
+            json.dumps({"updatedItems": [[second.pk, 1], [first.pk, 2]]}),
+            content_type="application/json",
+        )
+        assert response.status_code == 200
+        page = client.get("/").text
+        assert page.index("Beta section") < page.index("Alpha section")
+        assert Version.objects.get_for_object(first).first().revision.comment == (
+            "Reordered in the list."
+        )
+
+    def test_dragging_answers_reorders_them_within_their_topic(self, admin_user_client, client):
+        topic = TopicFactory()
+        one = FAQItemFactory(topic=topic, question="One?", position=1)
+        two = FAQItemFactory(topic=topic, question="Two?", position=2)
+        admin_user_client.post(
+            "/admin/explainer/faqitem/adminsortable2_update/",
+            json.dumps({"updatedItems": [[two.pk, 1], [one.pk, 2]]}),
+            content_type="application/json",
+        )
+        for page in (client.get("/faq/").text, client.get(topic.get_absolute_url()).text):
+            assert page.index("Two?") < page.index("One?")
+
+    def test_the_list_has_the_drag_handles(self, admin_user_client):
+        TopicFactory()
+        page = admin_user_client.get("/admin/explainer/topic/").text
+        assert '<div class="drag handle"' in page
+
+
+class TestReview:
+    def test_needs_review_lists_what_was_not_reviewed_for_a_year(self, admin_user_client):
+        today = timezone.localdate()
+        TopicFactory(title="Checked last month", last_reviewed=today - timedelta(days=30))
+        TopicFactory(title="Checked two years ago", last_reviewed=today - timedelta(days=730))
+        TopicFactory(title="Never checked", last_reviewed=None)
+        page = admin_user_client.get("/admin/explainer/topic/", {"review": "needed"}).text
+        assert "Checked two years ago" in page
+        assert "Never checked" in page
+        assert "Checked last month" not in page
+
+    def test_faq_items_have_the_filter_too(self, admin_user_client):
+        FAQItemFactory(question="Old answer?", last_reviewed=date(2000, 1, 1))
+        FAQItemFactory(question="Fresh answer?", last_reviewed=timezone.localdate())
+        page = admin_user_client.get("/admin/explainer/faqitem/", {"review": "needed"}).text
+        assert "Old answer?" in page
+        assert "Fresh answer?" not in page
+
+    def test_mark_reviewed_sets_today_in_one_update(self, admin_user_client, client):
+        topics = TopicFactory.create_batch(2, last_reviewed=None)
+        with CaptureQueriesContext(connection) as queries:
+            post_action(admin_user_client, "/admin/explainer/topic/", "mark_reviewed", topics)
+        assert len([q for q in queries if q["sql"].startswith('UPDATE "explainer_topic"')]) == 1
+        today = timezone.localdate()
+        assert set(Topic.objects.values_list("last_reviewed", flat=True)) == {today}
+        page = client.get(topics[0].get_absolute_url()).text
+        assert f'<time datetime="{today:%Y-%m-%d}">' in page
+
+
+class TestConcurrentEdits:
+    def test_the_second_save_is_stopped_and_keeps_what_was_typed(self, client, django_user_model):
+        topic = TopicFactory(body="Original text.")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        ada, bob = (StaffUserFactory(username=name, is_superuser=True) for name in ("ada", "bob"))
+        client.force_login(ada)
+        ada_form = form_data(client.get(url).text)
+        client.force_login(bob)
+        bob_form = form_data(client.get(url).text)
+
+        client.force_login(ada)
+        assert client.post(url, {**ada_form, "body": "Ada's careful rewrite."}).status_code == 302
+
+        client.force_login(bob)
+        response = client.post(url, {**bob_form, "body": "Bob's long new paragraph."})
+        assert response.status_code == 200
+        assert "Not saved: ada changed this topic at" in response.text
+        assert "Bob&#x27;s long new paragraph." in response.text  # still in his form
+        assert Topic.objects.get(pk=topic.pk).body == "Ada's careful rewrite."
+
+        again = form_data(response.text)  # pressing Save again replaces Ada's change
+        assert client.post(url, again).status_code == 302
+        assert Topic.objects.get(pk=topic.pk).body == "Bob's long new paragraph."
+
+    def test_saving_twice_alone_is_no_conflict(self, admin_user_client):
+        topic = TopicFactory()
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        assert edit(admin_user_client, url, body="One.").status_code == 302
+        assert edit(admin_user_client, url, body="Two.").status_code == 302
+
+    def test_a_case_is_guarded_too(self, client):
+        case = CourtCaseFactory()
+        CitationFactory(case=case)
+        url = f"/admin/cases/courtcase/{case.pk}/change/"
+        client.force_login(StaffUserFactory(is_superuser=True))
+        stale = form_data(client.get(url).text)
+        assert client.post(url, {**stale, "holding": "First."}).status_code == 302
+        response = client.post(url, {**stale, "holding": "Second."})
+        assert "Not saved:" in response.text
+        assert Citation.objects.filter(case=case).count() == 1

@@ -1,0 +1,110 @@
+"""Nothing lost: all content goes out to one file and comes back the same."""
+
+import json
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from cases.models import CaseTopic, Citation, Court, CourtCase, Mention
+from explainer.models import FAQItem, Introduction, ShippedItem, Topic
+from tests.factories import CitationFactory, CourtCaseFactory, FAQItemFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def public_pages(client):
+    """Every public page, as readers get it."""
+    urls = ["/", "/faq/", "/cases/", "/cases/?page=1&sort=name"]
+    urls += [topic.get_absolute_url() for topic in Topic.objects.published()]
+    urls += [case.get_absolute_url() for case in CourtCase.objects.published()]
+    return {url: client.get(url).content for url in urls}
+
+
+def wipe_content():
+    for model in (Mention, Citation, CaseTopic, CourtCase, Court, FAQItem, Topic, Introduction):
+        model.objects.all().delete()
+    ShippedItem.objects.all().delete()
+
+
+@pytest.fixture
+def edited_content(shipped_content):
+    """The shipped content after some editing: order, drafts, schedules, reviews."""
+    Topic.objects.filter(slug="colorado-senate-bill-20-217").update(position=1)
+    TopicFactory(title="A draft in progress", draft=True)
+    FAQItemFactory(question="Scheduled question?", published_at=timezone.now() + timedelta(days=3))
+    case = CourtCaseFactory(name="Newer v. Case", summary="Relies on 555 U.S. 223.")
+    CitationFactory(case=case, volume=600, reporter="U.S.", page=1)
+    Topic.objects.filter(slug="what-is-qualified-immunity").mark_reviewed()
+    CourtCase.objects.get(slug="kisela-v-hughes").delete()
+
+
+def test_export_then_import_into_an_empty_database_gives_the_same_pages(
+    client, edited_content, tmp_path
+):
+    before = public_pages(client)
+    file = tmp_path / "content.json"
+    call_command("export_content", str(file), stderr=StringIO())
+    data = json.loads(file.read_text())
+    assert len(data["topics"]) == 8  # 6 shipped, a draft, the scheduled answer's topic
+    assert "kisela-v-hughes" not in [case["slug"] for case in data["cases"]]
+
+    wipe_content()
+    assert client.get("/").status_code == 200
+    out = StringIO()
+    call_command("import_content", str(file), stdout=out)
+    assert "Imported 1 introduction, 8 topics" in out.getvalue()
+
+    after = public_pages(client)
+    assert after.keys() == before.keys()
+    for url in before:
+        assert after[url] == before[url], f"{url} differs after the round trip"
+    assert Topic.objects.get(title="A draft in progress").status == "draft"
+    assert FAQItem.objects.get(question="Scheduled question?").is_scheduled
+
+
+def test_a_deleted_shipped_item_does_not_come_back_after_an_import(edited_content, tmp_path):
+    file = tmp_path / "content.json"
+    call_command("export_content", str(file), stderr=StringIO())
+    wipe_content()
+    call_command("import_content", str(file), stdout=StringIO())
+    call_command("load_content", stdout=StringIO())
+    assert not CourtCase.objects.filter(slug="kisela-v-hughes").exists()
+
+
+def test_export_to_standard_output(shipped_content):
+    out = StringIO()
+    call_command("export_content", stdout=out)
+    assert json.loads(out.getvalue())["format"] == "qiportal-content"
+
+
+def test_import_refuses_a_database_with_content(shipped_content, tmp_path):
+    file = tmp_path / "content.json"
+    call_command("export_content", str(file), stderr=StringIO())
+    with pytest.raises(CommandError, match=r"already has content .*6 topics"):
+        call_command("import_content", str(file))
+    assert Topic.objects.count() == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("not json", "is not JSON"),
+        ('{"format": "something-else"}', "not a qiportal-content file"),
+        ('{"format": "qiportal-content", "version": 9}', "version 9"),
+        ('{"format": "qiportal-content", "version": 1, "topics": [{"slug": "x"}]}', "missing"),
+    ],
+)
+def test_a_bad_file_is_refused_in_words_and_nothing_is_loaded(db, tmp_path, text, says):
+    file = tmp_path / "bad.json"
+    file.write_text(text)
+    with pytest.raises(CommandError, match=says):
+        call_command("import_content", str(file))
+    assert not Topic.objects.exists()
+
+
+def test_a_missing_file_is_reported(db, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_content", str(tmp_path / "nope.json"))
