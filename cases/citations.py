@@ -11,18 +11,15 @@ each citation should point.
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
-import lxml.html
 from eyecite import get_citations, resolve_citations
 from eyecite.models import FullCaseCitation, IdCitation, ShortCaseCitation
 
+from qiportal.htmltext import TextTree, element
+
 # Text inside these is never linked: it is a link already, or code.
 NOT_LINKED = {"a", "code", "pre"}
-# Text in different blocks is kept apart, so a citation never runs across two paragraphs.
-BLOCKS = {
-    "p", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "table", "tr", "td", "th",
-    "h1", "h2", "h3", "h4", "h5", "h6", "div", "pre", "hr", "br", "details", "summary",
-}  # fmt: skip
 
 CITATION_FORM = "555 U.S. 223 (volume, reporter, first page)"
 
@@ -85,15 +82,6 @@ class Linked:
     targets: dict = field(default_factory=dict)
 
 
-@dataclass
-class _Segment:
-    node: object
-    attribute: str  # "text" or "tail"
-    start: int
-    end: int
-    linkable: bool
-
-
 def link_citations(html, lookup):
     """
     Link every citation in `html` that `lookup` knows.
@@ -104,10 +92,9 @@ def link_citations(html, lookup):
     """
     if not html or not re.search(r"\d", html):
         return Linked(html)
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    text, segments = _flatten(root)
+    tree = TextTree(html, skip=NOT_LINKED)
     resolutions = resolve_citations(
-        get_citations(text),
+        get_citations(tree.text),
         resolve_full_citation=_resolve_full,
         resolve_shortcase_citation=_resolve_short,
         resolve_supra_citation=lambda citation, resolved: None,
@@ -116,7 +103,7 @@ def link_citations(html, lookup):
     resolutions = {key: cites for key, cites in resolutions.items() if key is not None}
     targets = lookup(set(resolutions)) if resolutions else {}
 
-    links = []
+    spans = []
     for key, citations in resolutions.items():
         target = targets.get(key)
         if not (target and target.url):
@@ -124,14 +111,13 @@ def link_citations(html, lookup):
         for citation in citations:
             if isinstance(citation, FullCaseCitation | ShortCaseCitation | IdCitation):
                 start, end = citation.span()
-                links.append((start, end, target.url))
-
+                spans.append(
+                    (start, end, partial(element, "a", href=target.url, class_="citation"))
+                )
+    tree.wrap(spans)
     mentions = sorted(resolutions)
     unmatched = [key for key in mentions if key not in targets]
-    if links:
-        _insert_links(segments, links)
-        html = _serialise(root)
-    return Linked(html, mentions, unmatched, targets)
+    return Linked(tree.html() if tree.changed else html, mentions, unmatched, targets)
 
 
 def _resolve_full(citation):
@@ -158,87 +144,3 @@ def _resolve_short(short, resolved_full_citations):
 def _int(value):
     match = re.match(r"(?:at )?(\d+)", value or "")
     return int(match[1]) if match else None
-
-
-def _flatten(root):
-    """The text a reader sees, and where each piece of it lives in the tree."""
-    parts, segments = [], []
-    offset = 0
-
-    def add(node, attribute, linkable):
-        nonlocal offset
-        value = getattr(node, attribute)
-        if value:
-            segments.append(_Segment(node, attribute, offset, offset + len(value), linkable))
-            parts.append(value)
-            offset += len(value)
-
-    def separate():
-        nonlocal offset
-        parts.append("\n")
-        offset += 1
-
-    def walk(element, linkable):
-        if element.tag in BLOCKS:
-            separate()
-        add(element, "text", linkable)
-        for child in element:
-            if not isinstance(child.tag, str):  # a comment or processing instruction
-                add(child, "tail", linkable)
-                continue
-            walk(child, linkable and child.tag not in NOT_LINKED)
-            if child.tag in BLOCKS:
-                separate()
-            add(child, "tail", linkable)
-
-    walk(root, linkable=True)
-    return "".join(parts), segments
-
-
-def _insert_links(segments, links):
-    """Wrap each (start, end, url) that lies inside one linkable piece of text in an <a>."""
-    by_segment = {}
-    for start, end, url in sorted(links):
-        for segment in segments:
-            if segment.linkable and segment.start <= start and end <= segment.end:
-                by_segment.setdefault(id(segment), (segment, []))[1].append((start, end, url))
-                break
-    for segment, spans in by_segment.values():
-        _wrap(segment, spans)
-
-
-def _wrap(segment, spans):
-    value = getattr(segment.node, segment.attribute)
-    pieces, cursor = [], 0
-    for start, end, url in spans:
-        start, end = start - segment.start, end - segment.start
-        if start < cursor:
-            continue  # overlapping spans: the first one wins
-        pieces.append((value[cursor:start], value[start:end], url))
-        cursor = end
-    rest = value[cursor:]
-
-    anchors = []
-    for _, linked_text, url in pieces:
-        anchor = lxml.html.Element("a", href=url)
-        anchor.set("class", "citation")
-        anchor.text = linked_text
-        anchors.append(anchor)
-    for index, anchor in enumerate(anchors):
-        anchor.tail = pieces[index + 1][0] if index + 1 < len(pieces) else rest
-
-    node = segment.node
-    if segment.attribute == "text":
-        node.text = pieces[0][0]
-        for index, anchor in enumerate(anchors):
-            node.insert(index, anchor)
-    else:
-        node.tail = pieces[0][0]
-        parent, position = node.getparent(), node.getparent().index(node)
-        for index, anchor in enumerate(anchors, start=1):
-            parent.insert(position + index, anchor)
-
-
-def _serialise(root):
-    html = lxml.html.tostring(root, encoding="unicode", method="html")
-    return html[len("<div>") : -len("</div>")]
