@@ -9,6 +9,7 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from cases.citations import CitationKey, Target, link_citations
+from explainer import search
 from explainer.publishing import Publishable, PublishableQuerySet, content_changed
 from qiportal.markup import render_markdown
 
@@ -29,6 +30,8 @@ class CitingText(models.Model):
     source_field, html_field = "body", "body_html"
     # The name of this text's foreign key on Mention.
     mention_source = None
+    # Its kind in the site search (None: not searched).
+    search_kind = None
 
     class Meta:
         abstract = True
@@ -38,16 +41,31 @@ class CitingText(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.record_mentions()
+            if self.search_kind:
+                search.index(self)
         content_changed()
+
+    def delete(self, *args, **kwargs):
+        kind, pk = self.search_kind, self.pk
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            if kind:
+                search.remove(kind, [pk])
+        return result
 
     @property
     def anchor_prefix(self):
         return self.slug
 
     def render(self):
+        """Markdown to sanitised HTML, citations linked, then whatever else the text links."""
         html = render_markdown(getattr(self, self.source_field), anchor_prefix=self.anchor_prefix)
         self.citations_found = link_citations(html, lookup_cases)
-        setattr(self, self.html_field, self.citations_found.html)
+        setattr(self, self.html_field, self.link_more(self.citations_found.html))
+
+    def link_more(self, html):
+        """A step for texts that link more than citations (key terms, in the explainer)."""
+        return html
 
     def record_mentions(self):
         found = self.citations_found
@@ -102,10 +120,20 @@ def refresh_due_links():
 
 
 def refresh_texts_of(mentions):
+    querysets = []
     for source in Mention.SOURCES:
         ids = {value for value in mentions.values_list(f"{source}_id", flat=True) if value}
-        model = Mention._meta.get_field(source).related_model
-        for text in model.objects.filter(pk__in=ids):
+        if ids:
+            querysets.append(
+                Mention._meta.get_field(source).related_model.objects.filter(pk__in=ids)
+            )
+    refresh_texts(querysets)
+
+
+def refresh_texts(querysets):
+    """Render these texts again (their links changed, not their words)."""
+    for queryset in querysets:
+        for text in queryset:
             text.refresh_links()
 
 
@@ -180,6 +208,7 @@ class CourtCaseQuerySet(PublishableQuerySet):
 @reversion.register(follow=["citations", "topic_links"], exclude=["summary_html"])
 class CourtCase(CitingText, Publishable):
     mention_source = "citing_case"
+    search_kind = "case"
     source_field, html_field = "summary", "summary_html"
 
     name = models.CharField(
@@ -268,6 +297,13 @@ class CourtCase(CitingText, Publishable):
             result = super().delete(*args, **kwargs)
             refresh_citing_texts(keys)
         return result
+
+    def search_document(self):
+        return {
+            "title": self.name,
+            "citations": "; ".join(str(citation) for citation in self.citations.all()),
+            "body": f"{self.holding}\n{self.summary_html}",
+        }
 
     @property
     def primary_citation(self):
@@ -375,15 +411,18 @@ class Citation(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             refresh_citing_texts(keys)
+            search.index(self.case)
 
     def get_absolute_url(self):
         return self.case.get_absolute_url()
 
     def delete(self, *args, **kwargs):
-        key = self.key
+        key, case = self.key, self.case
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
             refresh_citing_texts([key])
+            if CourtCase.objects.filter(pk=case.pk).exists():
+                search.index(case)
         return result
 
     @property

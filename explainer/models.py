@@ -1,10 +1,19 @@
 import reversion
-from django.db import models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models, transaction
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from cases.models import CitingText
-from explainer.publishing import ContentQuerySet, Publishable, Reviewable, published_condition
+from cases.models import CitingText, refresh_texts
+from explainer import glossary
+from explainer.publishing import (
+    ContentQuerySet,
+    Publishable,
+    PublishableQuerySet,
+    Reviewable,
+    published_condition,
+)
+from qiportal.markup import render_markdown
 
 
 # Rendered HTML is left out of history: restoring a version renders it again.
@@ -45,6 +54,7 @@ class Topic(CitingText, Reviewable, Publishable):
     """One section of the explainer."""
 
     mention_source = "topic"
+    search_kind = "topic"
 
     title = models.CharField(max_length=200, help_text="The section's heading, as readers see it.")
     slug = models.SlugField(
@@ -78,6 +88,16 @@ class Topic(CitingText, Reviewable, Publishable):
     def get_absolute_url(self):
         return reverse("explainer:topic", kwargs={"slug": self.slug})
 
+    def link_more(self, html):
+        return link_glossary_terms(html, self.anchor_prefix)
+
+    def search_document(self):
+        return {"title": self.title, "body": f"{self.summary}\n{self.body_html}"}
+
+    def search_dependents(self):
+        """Its answers are public only while it is, so their entries follow it."""
+        return self.faq_items.all()
+
 
 class FAQItemQuerySet(ContentQuerySet):
     def published(self):
@@ -90,6 +110,7 @@ class FAQItem(CitingText, Reviewable, Publishable):
     """A question a reader might ask, answered in a few sentences."""
 
     mention_source = "faq_item"
+    search_kind = "faq"
     source_field, html_field = "answer", "answer_html"
 
     question = models.CharField(max_length=300, help_text="The question, as a reader would ask it.")
@@ -130,6 +151,19 @@ class FAQItem(CitingText, Reviewable, Publishable):
     def is_public(self):
         return super().is_public and self.topic.is_public
 
+    def link_more(self, html):
+        return link_glossary_terms(html, self.anchor_prefix)
+
+    def search_document(self):
+        """Public only while its topic is: the later of the two publication times counts."""
+        public = self.status == "published" and self.topic.status == "published"
+        return {
+            "title": self.question,
+            "body": self.answer_html,
+            "status": "published" if public else "draft",
+            "published_at": max(self.published_at, self.topic.published_at),
+        }
+
 
 class ShippedItem(models.Model):
     """
@@ -147,3 +181,126 @@ class ShippedItem(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class GlossaryTermQuerySet(PublishableQuerySet):
+    def publish_now(self):
+        return self._then_relink(super().publish_now)
+
+    def unpublish(self):
+        return self._then_relink(super().unpublish)
+
+    def delete(self):
+        return self._then_relink(super().delete)
+
+    def _then_relink(self, change):
+        with transaction.atomic():
+            result = change()
+            relink_glossary()
+        return result
+
+
+@reversion.register(exclude=["definition_html"])
+class GlossaryTerm(Publishable):
+    """A word or phrase a reader may not know, defined in plain language."""
+
+    term = models.CharField(
+        max_length=100, unique=True, help_text="The term as readers meet it, e.g. 'good faith'."
+    )
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="Its anchor on the key terms page (/glossary/#the-slug).",
+    )
+    variants = models.TextField(
+        "other forms",
+        blank=True,
+        help_text="Other ways the term is written that should link to it too, one per line "
+        "(plurals, e.g. 'peace officers').",
+    )
+    definition = MarkdownxField(
+        help_text="A plain-language definition, in Markdown: one to three short sentences. "
+        "Use the explainer's own words where it defines the term."
+    )
+    definition_html = models.TextField(editable=False, default="")
+
+    objects = GlossaryTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = "key term"
+
+    def __str__(self):
+        return self.term
+
+    def save(self, *args, **kwargs):
+        self.definition_html = render_markdown(self.definition, anchor_prefix=f"term-{self.slug}")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            relink_glossary()
+
+    def get_absolute_url(self):
+        return f"{reverse('explainer:glossary')}#{self.slug}"
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            relink_glossary()
+        return result
+
+    @property
+    def forms(self):
+        return (self.term, *(line.strip() for line in self.variants.splitlines() if line.strip()))
+
+    def as_term(self):
+        return glossary.Term(
+            term=self.term,
+            slug=self.slug,
+            forms=self.forms,
+            definition_html=self.definition_html,
+            url=self.get_absolute_url(),
+        )
+
+
+def link_glossary_terms(html, anchor_prefix):
+    terms = [term.as_term() for term in GlossaryTerm.objects.published()]
+    return glossary.link_terms(html, terms, anchor_prefix)
+
+
+def relink_glossary():
+    """The glossary changed: render again every text whose terms are linked."""
+    refresh_texts([Topic.objects.all(), FAQItem.objects.select_related("topic")])
+
+
+class SearchEntry(models.Model):
+    """
+    What the site search looks through: one row per topic, FAQ item and case, written when the
+    item is saved (see explainer.search). Publish state is copied, so a scheduled item is found
+    from its time on without any work at that time.
+    """
+
+    class Kind(models.TextChoices):
+        TOPIC = "topic", "Explainer"
+        FAQ = "faq", "Question and answer"
+        CASE = "case", "Case"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    url = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)
+    citations = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=10)
+    published_at = models.DateTimeField()
+    # PostgreSQL's tsvector, with a GIN index (SQLite uses an FTS5 table instead).
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["kind", "object_id"]
+        verbose_name_plural = "search entries"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_entry_per_item")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"

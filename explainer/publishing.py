@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Least
 from django.utils import timezone
 
+from explainer import search
+
 # Content not reviewed for this long is listed as needing review.
 REVIEW_INTERVAL = timedelta(days=365)
 
@@ -40,6 +42,19 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_condition())
 
+    def delete(self):
+        kind = getattr(self.model, "search_kind", None)
+        ids = list(self.values_list("pk", flat=True)) if kind else []
+        result = super().delete()
+        if kind:
+            search.remove(kind, ids)
+        content_changed()
+        return result
+
+    def _reindex(self, ids):
+        if getattr(self.model, "search_kind", None):
+            search.index_all(self.model.objects.filter(pk__in=ids))
+
     def scheduled(self):
         return self.filter(status=PublishState.PUBLISHED, published_at__gt=timezone.now())
 
@@ -49,17 +64,23 @@ class PublishableQuerySet(models.QuerySet):
     def publish_now(self):
         """Make every item public now, in one UPDATE (a past publication time is kept)."""
         now = timezone.now()
-        count = self.update(
+        ids = list(self.values_list("pk", flat=True))
+        count = self.model.objects.filter(pk__in=ids).update(
             status=PublishState.PUBLISHED,
             published_at=Least("published_at", models.Value(now)),
             updated_at=now,
         )
+        self._reindex(ids)
         content_changed()
         return count
 
     def unpublish(self):
         """Take every item back to draft, in one UPDATE."""
-        count = self.update(status=PublishState.DRAFT, updated_at=timezone.now())
+        ids = list(self.values_list("pk", flat=True))
+        count = self.model.objects.filter(pk__in=ids).update(
+            status=PublishState.DRAFT, updated_at=timezone.now()
+        )
+        self._reindex(ids)
         content_changed()
         return count
 

@@ -10,6 +10,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "markdownx",
     "reversion",
     "reversion_compare",
@@ -121,11 +123,14 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "qiportal.wsgi.application"
 
+# SQLite in the project folder unless DATABASE_URL names another database, for example
+# postgres://user:password@host:5432/qiportal (PostgreSQL gets its own full-text search).
 DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-    }
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

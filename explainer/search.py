@@ -1,0 +1,223 @@
+"""
+Site search: one small interface over two real full-text engines.
+
+- PostgreSQL: a tsvector column (title and citations weighted A, text B) with a GIN index,
+  queried with plainto_tsquery, ranked by ts_rank, snippets by ts_headline.
+- SQLite: an FTS5 table (porter stemming) kept in step with the entries by triggers, ranked by
+  bm25 with the title and citations weighted above the text, snippets by snippet().
+
+`index()` and `remove()` are called when content is saved, published, unpublished or deleted;
+`search()` answers the view. Entries copy the publish state, so drafts never show and scheduled
+items show from their time on.
+
+Nothing typed is read as an operator (quotes, *, NEAR, OR, parentheses): SQLite gets each word
+quoted, PostgreSQL gets plainto_tsquery, which has no operators. Snippets come back with
+private-use markers around the matched words; the text is escaped first and only then are the
+markers turned into <mark>, so highlighting is built from escaped text, never from raw input.
+"""
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from django.apps import apps
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from cases.citations import parse_citation
+from qiportal.htmltext import BLOCKS
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+MAX_RESULTS = 100
+MARK_START, MARK_END = "\ue000", "\ue001"
+ELLIPSIS = "…"
+
+
+def _entries():
+    return apps.get_model("explainer", "SearchEntry").objects
+
+
+@dataclass
+class Hit:
+    kind: str
+    kind_label: str
+    title: str
+    url: str
+    citations: str
+    snippet: str  # safe HTML: escaped text with <mark> around matched words
+
+
+def terms_of(text):
+    """The words of a query, without anything either engine would read as syntax."""
+    words = re.findall(
+        r"\w+", text[:MAX_QUERY_LENGTH].replace(MARK_START, " ").replace(MARK_END, " ")
+    )
+    return words[:MAX_TERMS]
+
+
+def plain_text(html):
+    """What a reader reads in rendered HTML, without the glossary's definitions."""
+    if not html:
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for details in root.xpath('.//details[contains(@class, "term-definition")]'):
+        details.drop_tree()
+    for block in root.iter(*BLOCKS):  # inline elements run together; blocks stay apart
+        block.tail = f" {block.tail or ''}"
+    text = re.sub(r"\s+", " ", root.text_content())
+    return text.replace(MARK_START, "").replace(MARK_END, "").strip()
+
+
+def index(item):
+    """Write the search entry of a topic, FAQ item or case (and of what depends on it)."""
+    document = item.search_document()
+    fields = {
+        "url": item.get_absolute_url(),
+        "title": document["title"],
+        "citations": document.get("citations", ""),
+        "body": plain_text(document.get("body", "")),
+        "status": document.get("status", item.status),
+        "published_at": document.get("published_at", item.published_at),
+    }
+    entry, _ = _entries().update_or_create(
+        kind=item.search_kind, object_id=item.pk, defaults=fields
+    )
+    backend().written([entry.pk])
+    for dependent in getattr(item, "search_dependents", lambda: [])():
+        index(dependent)
+
+
+def index_all(queryset):
+    for item in queryset:
+        index(item)
+
+
+def remove(kind, ids):
+    _entries().filter(kind=kind, object_id__in=list(ids)).delete()
+
+
+def search(text):
+    """(hits, searched_text): public matches, best first, the case a citation names first."""
+    text = text.strip()[:MAX_QUERY_LENGTH]
+    terms = terms_of(text)
+    if not terms:
+        return [], text
+    hits = backend().search(text, terms, timezone.now())
+    case = _cited_case_entry(text)
+    if case is not None:
+        hits = [case] + [hit for hit in hits if hit.url != case.url]
+    return hits, text
+
+
+def _cited_case_entry(text):
+    try:
+        key = parse_citation(text)
+    except ValueError:
+        return None
+    citation = apps.get_model("cases", "Citation").objects.for_keys([key]).first()
+    if citation is None:
+        return None
+    entry = (
+        _entries()
+        .filter(
+            kind="case",
+            object_id=citation.case_id,
+            status="published",
+            published_at__lte=timezone.now(),
+        )
+        .first()
+    )
+    return _hit(entry, escape(entry.body[:240])) if entry else None
+
+
+def _hit(entry, snippet_html):
+    return Hit(
+        kind=entry.kind,
+        kind_label=entry.get_kind_display(),
+        title=entry.title,
+        url=entry.url,
+        citations=entry.citations,
+        snippet=snippet_html,
+    )
+
+
+def highlighted(snippet):
+    """Escape the engine's snippet, then turn its markers into <mark>."""
+    html = escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(html)
+
+
+class SQLiteSearch:
+    """FTS5, on the table made by migration explainer 0006."""
+
+    TABLE = "explainer_searchentry_fts"
+
+    def written(self, ids):
+        """Triggers keep the FTS5 table in step with the entries."""
+
+    def search(self, text, terms, now):
+        match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        entries = {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT f.rowid, snippet({self.TABLE}, 2, %s, %s, %s, 24)
+                FROM {self.TABLE} AS f JOIN explainer_searchentry AS e ON e.id = f.rowid
+                WHERE {self.TABLE} MATCH %s AND e.status = 'published' AND e.published_at <= %s
+                ORDER BY bm25({self.TABLE}, 10.0, 10.0, 1.0), e.title
+                LIMIT %s
+                """,
+                [MARK_START, MARK_END, ELLIPSIS, match, now, MAX_RESULTS],
+            )
+            rows = cursor.fetchall()
+        entries = _entries().in_bulk([row[0] for row in rows])
+        return [_hit(entries[pk], highlighted(snippet)) for pk, snippet in rows if pk in entries]
+
+
+class PostgresSearch:
+    def written(self, ids):
+        from django.contrib.postgres.search import SearchVector
+
+        _entries().filter(pk__in=ids).update(
+            vector=SearchVector("title", weight="A", config="english")
+            + SearchVector("citations", weight="A", config="simple")
+            + SearchVector("body", weight="B", config="english")
+        )
+
+    def search(self, text, terms, now):
+        """plainto_tsquery reads no operators, so it gets the words as typed ("U.S." stays
+        one token, as in the documents)."""
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+
+        text = text.replace(MARK_START, " ").replace(MARK_END, " ").replace("\x00", " ")
+        query = SearchQuery(text, search_type="plain", config="english") | SearchQuery(
+            text, search_type="plain", config="simple"
+        )
+        entries = (
+            _entries()
+            .filter(vector=query, status="published", published_at__lte=now)
+            .annotate(
+                rank=SearchRank(F("vector"), query),
+                snippet=SearchHeadline(
+                    "body",
+                    query,
+                    config="english",
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_words=30,
+                    min_words=12,
+                    fragment_delimiter=f" {ELLIPSIS} ",
+                    max_fragments=2,
+                ),
+            )
+            .order_by("-rank", "title")[:MAX_RESULTS]
+        )
+        return [_hit(entry, highlighted(entry.snippet)) for entry in entries]
+
+
+def backend():
+    return PostgresSearch() if connection.vendor == "postgresql" else SQLiteSearch()
