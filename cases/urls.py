@@ -1,12 +1,13 @@
 from django.urls import path
 
-from cases import views
+from cases import feeds, views
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.CaseListView.as_view(), name="index"),
-    path("export.csv", views.CaseCSVView.as_view(), name="export_csv"),
-    path("export.json", views.CaseJSONView.as_view(), name="export_json"),
-    path("<slug:slug>/", views.CaseDetailView.as_view(), name="detail"),
+    path("cases/", views.CaseListView.as_view(), name="index"),
+    path("cases/export.csv", views.CaseCSVView.as_view(), name="export_csv"),
+    path("cases/export.json", views.CaseJSONView.as_view(), name="export_json"),
+    path("cases/<slug:slug>/", views.CaseDetailView.as_view(), name="detail"),
+    path("feeds/cases/", feeds.LatestCasesFeed(), name="feed"),
 ]

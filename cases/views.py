@@ -3,6 +3,7 @@ import json
 
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import reverse
 from django.utils.text import get_text_list
 from django.views import View
 from django.views.generic import DetailView, ListView
@@ -11,6 +12,7 @@ from cases.forms import CaseFilterForm
 from cases.models import CourtCase
 from explainer.models import FAQItem, Topic
 from explainer.views import StaffPreviewMixin
+from qiportal.seo import PageMetaMixin
 
 
 def filtered_cases(form):
@@ -20,10 +22,27 @@ def filtered_cases(form):
     )
 
 
-class CaseListView(ListView):
+class CaseListView(PageMetaMixin, ListView):
     template_name = "cases/case_list.html"
     context_object_name = "cases"
     paginate_by = 25
+    page_description = (
+        "Court decisions on qualified immunity: citations, courts, years, outcomes and holdings, "
+        "with links to the opinions. Filter, search and download."
+    )
+
+    def get_page_title(self):
+        number = self.request.GET.get("page", "")
+        return "Case index" + (f", page {number}" if number.isdigit() and number != "1" else "")
+
+    def get_canonical_url(self):
+        """The unfiltered index; a later page keeps its number."""
+        url = self.request.build_absolute_uri(self.request.path)
+        number = self.request.GET.get("page", "")
+        return f"{url}?page={number}" if number.isdigit() and number != "1" else url
+
+    def get_breadcrumbs(self):
+        return [("Case index", reverse("cases:index"))]
 
     def get_queryset(self):
         self.form = CaseFilterForm(self.request.GET)
@@ -43,10 +62,19 @@ class CaseListView(ListView):
         )
 
 
-class CaseDetailView(StaffPreviewMixin, DetailView):
+class CaseDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
     model = CourtCase
     template_name = "cases/case_detail.html"
     context_object_name = "case"
+
+    def get_page_title(self):
+        return f"{self.object.name} ({self.object.year})"
+
+    def get_page_description(self):
+        return f"{self.object.bluebook}: {self.object.holding}"
+
+    def get_breadcrumbs(self):
+        return [("Case index", reverse("cases:index")), (self.object.name, self.request.path)]
 
     def get_queryset(self):
         return (

@@ -11,7 +11,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from explainer.models import FAQItem, Introduction, Topic
+from explainer.models import FAQItem, GlossaryTerm, Introduction, Topic
 from explainer.publishing import content_changed
 
 TIMESTAMPS = ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]})
@@ -73,7 +73,8 @@ class MarkdownEditorMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        unmatched = obj.citations_found.unmatched
+        found = getattr(obj, "citations_found", None)  # texts that link citations
+        unmatched = found.unmatched if found else []
         if unmatched:
             self.message_user(
                 request,
@@ -225,5 +226,18 @@ class FAQItemAdmin(DragAndDropOrder, ReviewMixin, PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["question", "slug", "topic", "answer", "opened_version"]}),
         ("Publishing", {"fields": ["status", "published_at", "last_reviewed"]}),
+        TIMESTAMPS,
+    ]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(PublishableAdmin):
+    list_display = ["term", "state", "updated_at"]
+    list_filter = [PublishStateFilter]
+    search_fields = ["term", "variants", "definition"]
+    prepopulated_fields = {"slug": ["term"]}
+    fieldsets = [
+        (None, {"fields": ["term", "slug", "variants", "definition", "opened_version"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
         TIMESTAMPS,
     ]

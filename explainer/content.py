@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from cases.citations import parse_citation
 from cases.models import CaseTopic, Citation, Court, CourtCase, refresh_citing_texts
-from explainer.models import FAQItem, Introduction, ShippedItem, Topic
+from explainer.models import FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
 from explainer.publishing import PublishState
 
 FORMAT = "qiportal-content"
@@ -31,6 +31,16 @@ def _state(data, now):
         "status": data.get("status", PublishState.PUBLISHED),
         "published_at": parse_datetime(published_at) if published_at else now,
     }
+
+
+def create_glossary_term(data, *, now):
+    return GlossaryTerm.objects.create(
+        slug=data["slug"],
+        term=data["term"],
+        variants=data.get("variants", ""),
+        definition=data["definition"].strip(),
+        **_state(data, now),
+    )
 
 
 def create_introduction(data):
@@ -146,6 +156,17 @@ def export_content():
             }
             for item in FAQItem.objects.select_related("topic").order_by("position", "id")
         ],
+        "glossary": [
+            {
+                "slug": term.slug,
+                "term": term.term,
+                "variants": term.variants,
+                "definition": term.definition,
+                **state(term),
+                **stamps(term),
+            }
+            for term in GlossaryTerm.objects.all()
+        ],
         "courts": [
             {"slug": court.slug, "name": court.name, "short_name": court.short_name}
             for court in Court.objects.all()
@@ -175,10 +196,11 @@ def export_content():
     }
 
 
+CONTENT_MODELS = (Introduction, GlossaryTerm, Topic, FAQItem, Court, CourtCase)
+
+
 def content_counts():
-    return {
-        model: model.objects.count() for model in (Introduction, Topic, FAQItem, Court, CourtCase)
-    }
+    return {model: model.objects.count() for model in CONTENT_MODELS}
 
 
 def describe(counts):
@@ -212,6 +234,7 @@ def import_content(data):
 
 
 def _import(data, now):
+    terms = [create_glossary_term(item, now=now) for item in data.get("glossary", [])]
     if data.get("introduction"):
         intro = create_introduction(data["introduction"])
         _restore_stamps(Introduction, intro, data["introduction"])
@@ -230,6 +253,7 @@ def _import(data, now):
         keys.extend(case_keys)
     refresh_citing_texts(keys)
     for model, objects, items in [
+        (GlossaryTerm, terms, data.get("glossary", [])),
         (Topic, topics.values(), data.get("topics", [])),
         (FAQItem, faq, data.get("faq", [])),
         (CourtCase, cases, data.get("cases", [])),

@@ -1,8 +1,14 @@
+import re
+from collections import Counter
+
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.views.generic import DetailView, TemplateView
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, TemplateView
 
 from cases.models import CaseTopic, CourtCase, Mention
-from explainer.models import FAQItem, Introduction, Topic
+from explainer import search
+from explainer.models import FAQItem, GlossaryTerm, Introduction, SearchEntry, Topic
+from qiportal.seo import PageMetaMixin, organisation
 
 
 def is_staff(request):
@@ -21,20 +27,40 @@ class StaffPreviewMixin:
         return queryset if is_staff(self.request) else queryset.published()
 
 
-class ExplainerView(TemplateView):
+class ExplainerView(PageMetaMixin, TemplateView):
     template_name = "explainer/explainer.html"
 
     def get_context_data(self, **kwargs):
+        self.introduction = Introduction.objects.first()
         return super().get_context_data(
-            introduction=Introduction.objects.first(),
+            introduction=self.introduction,
             topics=Topic.objects.published(),
             **kwargs,
         )
 
+    def get_page_title(self):
+        return self.introduction.title if self.introduction else None
 
-class TopicDetailView(StaffPreviewMixin, DetailView):
+    def get_structured_data(self):
+        search_url = self.request.build_absolute_uri(reverse("explainer:search"))
+        return [
+            {
+                "@type": "WebSite",
+                "name": organisation()["name"],
+                "url": self.request.build_absolute_uri("/"),
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": f"{search_url}?q={{search_term_string}}",
+                    "query-input": "required name=search_term_string",
+                },
+            }
+        ]
+
+
+class TopicDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
     model = Topic
     context_object_name = "topic"
+    og_type = "article"
 
     def get_context_data(self, **kwargs):
         topic = self.object
@@ -55,6 +81,7 @@ class TopicDetailView(StaffPreviewMixin, DetailView):
             other_cases=[case for case in cases if not case.cited_here],
             previous_topic=previous_topic,
             next_topic=next_topic,
+            page_url=self.request.build_absolute_uri(topic.get_absolute_url()),
             **kwargs,
         )
 
@@ -67,22 +94,133 @@ class TopicDetailView(StaffPreviewMixin, DetailView):
         after = [other for other in public if (other.position, other.id) > here]
         return (before[-1] if before else None), (after[0] if after else None)
 
+    def get_page_title(self):
+        return self.object.title
 
-class FAQView(TemplateView):
+    def get_page_description(self):
+        return self.object.summary
+
+    def get_breadcrumbs(self):
+        return [("Explainer", reverse("explainer:index")), (self.object.title, self.request.path)]
+
+    def get_structured_data(self):
+        topic = self.object
+        return [
+            {
+                "@type": "Article",
+                "headline": topic.title[:110],
+                "description": topic.summary,
+                "datePublished": topic.published_at.isoformat(),
+                "dateModified": topic.updated_at.isoformat(),
+                "mainEntityOfPage": self.request.build_absolute_uri(topic.get_absolute_url()),
+                "author": organisation(),
+                "publisher": organisation(),
+                "inLanguage": "en-US",
+            }
+        ]
+
+
+class FAQView(PageMetaMixin, TemplateView):
     """Every answer, grouped by topic. Staff also see drafts, each marked as such."""
 
     template_name = "explainer/faq.html"
+    page_title = "Questions and answers"
+    page_description = (
+        "Short answers to common questions about qualified immunity and Colorado Senate Bill "
+        "20-217."
+    )
 
     def get_context_data(self, **kwargs):
         if is_staff(self.request):
             topics, items = Topic.objects.all(), FAQItem.objects.all()
         else:
             topics, items = Topic.objects.published(), FAQItem.objects.published()
-        topics = (
+        self.topics = (
             topics.filter(faq_items__in=items)
             .distinct()
             .prefetch_related(
                 Prefetch("faq_items", queryset=items.order_by("position", "id"), to_attr="answers")
             )
         )
-        return super().get_context_data(topics=topics, **kwargs)
+        return super().get_context_data(topics=self.topics, **kwargs)
+
+    def get_breadcrumbs(self):
+        return [("Explainer", reverse("explainer:index")), (self.page_title, self.request.path)]
+
+    def get_structured_data(self):
+        questions = [
+            {
+                "@type": "Question",
+                "name": item.question,
+                "acceptedAnswer": {"@type": "Answer", "text": search.plain_text(item.answer_html)},
+            }
+            for topic in self.topics
+            for item in topic.answers
+            if item.is_public
+        ]
+        return [{"@type": "FAQPage", "mainEntity": questions}] if questions else []
+
+
+class GlossaryView(PageMetaMixin, ListView):
+    template_name = "explainer/glossary.html"
+    context_object_name = "terms"
+    page_title = "Key terms"
+    page_description = "Plain-language definitions of the legal terms used in this explainer."
+
+    def get_queryset(self):
+        return GlossaryTerm.objects.published()
+
+    def get_breadcrumbs(self):
+        return [("Explainer", reverse("explainer:index")), (self.page_title, self.request.path)]
+
+    def get_structured_data(self):
+        return [
+            {
+                "@type": "DefinedTermSet",
+                "name": self.page_title,
+                "hasDefinedTerm": [
+                    {
+                        "@type": "DefinedTerm",
+                        "name": term.term,
+                        "description": search.plain_text(term.definition_html),
+                        "url": self.request.build_absolute_uri(term.get_absolute_url()),
+                    }
+                    for term in self.object_list
+                ],
+            }
+        ]
+
+
+class SearchView(PageMetaMixin, TemplateView):
+    """Full-text search over published topics, answers and cases (see explainer.search)."""
+
+    template_name = "explainer/search.html"
+    page_title = "Search"
+    indexable = False
+
+    def get(self, request, *args, **kwargs):
+        # Characters no one types on purpose: NUL, and the engines' highlight markers.
+        self.typed = re.sub(r"[\x00\ue000\ue001]", "", request.GET.get("q", ""))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        typed = self.typed
+        hits, searched = search.search(typed)
+        kinds = Counter(hit.kind for hit in hits)
+        return super().get_context_data(
+            query=searched,
+            shortened=len(typed.strip()) > search.MAX_QUERY_LENGTH,
+            hits=hits,
+            kind_counts=[
+                (label, kinds[kind]) for kind, label in SearchEntry.Kind.choices if kinds[kind]
+            ],
+            at_limit=len(hits) >= search.MAX_RESULTS,
+            **kwargs,
+        )
+
+    def get_page_title(self):
+        query = self.typed.strip()
+        return f"Search: {query[:60]}" if query else "Search"
+
+    def get_breadcrumbs(self):
+        return [("Explainer", reverse("explainer:index")), ("Search", reverse("explainer:search"))]

@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
+from cases.sitemaps import CaseSitemap
+from explainer.sitemaps import PagesSitemap, TopicSitemap
 from qiportal import editor
+
+SITEMAPS = {"pages": PagesSitemap, "topics": TopicSitemap, "cases": CaseSitemap}
 
 admin.site.site_header = f"{settings.SITE_NAME}: editing"
 admin.site.site_title = settings.SITE_NAME
@@ -14,7 +20,13 @@ urlpatterns = [
     # django-markdownx's endpoints, replaced by staff-only versions (see qiportal.editor).
     path("markdownx/markdownify/", editor.MarkdownPreviewView.as_view(), name="markdownx_preview"),
     path("markdownx/upload/", editor.ImageUploadView.as_view(), name="markdownx_upload"),
-    path("cases/", include("cases.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
+    path("", include("cases.urls")),
     path("", include("explainer.urls")),
 ]
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cases.models import Court, CourtCase, refresh_citing_texts
 from explainer import content
-from explainer.models import FAQItem, Introduction, ShippedItem, Topic
+from explainer.models import FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
 
 CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "portal.toml"
 
@@ -40,6 +40,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic(), reversion.create_revision():
                 reversion.set_comment("Shipped with the portal.")
+                # Key terms first: texts link them when they are created.
+                self.load_glossary(data.get("glossary", []))
                 self.load_introduction(data.get("introduction"))
                 topics = self.load_topics(data.get("topics", []))
                 self.load_faq(data.get("faq", []), topics)
@@ -62,6 +64,16 @@ class Command(BaseCommand):
         ShippedItem.objects.create(key=key)
         self.loaded.add(key)
         return True
+
+    def load_glossary(self, items):
+        for data in items:
+            slug = data["slug"]
+            if (
+                self.first_time(f"term:{slug}")
+                and not GlossaryTerm.objects.filter(slug=slug).exists()
+            ):
+                content.create_glossary_term(data, now=self.now)
+                self.count(GlossaryTerm)
 
     def load_introduction(self, data):
         if data and self.first_time("introduction") and not Introduction.objects.exists():
