@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 # Development mode for everything run from here; production settings are the default elsewhere.
 DEV_ENV := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/dev-secret-key)"
 
-.PHONY: run test lint format superuser migrate content clean
+.PHONY: run test test-postgres lint format superuser migrate content clean
 
 run: $(VENV)/.runtime $(VENV)/dev-secret-key migrate content ## serve the portal
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -22,6 +22,9 @@ test: $(VENV)/.dev $(VENV)/dev-secret-key ## every check and test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+
+test-postgres: ## the same, on the machine's PostgreSQL (started, with a test role, if needed)
+	DATABASE_URL="$$(.ci/start-postgres)" $(MAKE) test
 
 lint: $(VENV)/.dev ## ruff, as in `make test`
 	$(VENV)/bin/ruff check .

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.models import CaseTopic, Citation, Court, CourtCase, Outcome
-from explainer.models import FAQItem, Topic
+from explainer.models import FAQItem, GlossaryTerm, Topic
 from explainer.publishing import PublishState
 
 
@@ -108,3 +108,12 @@ def make_published_cases(count, topic=None):
     if topic is not None:
         CaseTopic.objects.bulk_create(CaseTopic(case=case, topic=topic) for case in cases)
     return cases
+
+
+class GlossaryTermFactory(PublishedFactory):
+    class Meta:
+        model = GlossaryTerm
+
+    term = factory.Sequence(lambda n: f"term{n}")
+    slug = factory.LazyAttribute(lambda term: term.term.replace(" ", "-"))
+    definition = "A plain definition."

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from cases.models import CaseTopic, Citation, Court, CourtCase, Mention
-from explainer.models import FAQItem, Introduction, ShippedItem, Topic
+from explainer.models import FAQItem, GlossaryTerm, Introduction, SearchEntry, ShippedItem, Topic
 from tests.factories import CitationFactory, CourtCaseFactory, FAQItemFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,8 @@ def public_pages(client):
 def wipe_content():
     for model in (Mention, Citation, CaseTopic, CourtCase, Court, FAQItem, Topic, Introduction):
         model.objects.all().delete()
+    GlossaryTerm.objects.all().delete()
+    assert not SearchEntry.objects.exists()
     ShippedItem.objects.all().delete()
 
 
@@ -55,7 +57,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_pages(
     assert client.get("/").status_code == 200
     out = StringIO()
     call_command("import_content", str(file), stdout=out)
-    assert "Imported 1 introduction, 8 topics" in out.getvalue()
+    assert "Imported 1 introduction, 14 key terms, 8 topics" in out.getvalue()
 
     after = public_pages(client)
     assert after.keys() == before.keys()

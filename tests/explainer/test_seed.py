@@ -50,8 +50,15 @@ def normalise(text):
     return re.sub(r"\s+", " ", text).strip()
 
 
+BLOCK_TAGS = {
+    "p", "li", "ul", "ol", "div", "section", "article", "header", "footer", "nav", "main",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "details", "summary",
+    "blockquote", "dl", "dt", "dd", "br",
+}  # fmt: skip
+
+
 class TextOf(HTMLParser):
-    """The text a reader sees in a page's <body>."""
+    """The text a reader sees in a page's <body>: inline pieces run together, blocks apart."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -60,10 +67,14 @@ class TextOf(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in {"script", "style", "template"}:
             self.skip += 1
+        if tag in BLOCK_TAGS:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag in {"script", "style", "template"}:
             self.skip -= 1
+        if tag in BLOCK_TAGS:
+            self.parts.append(" ")
 
     def handle_data(self, data):
         if not self.skip:
@@ -73,7 +84,7 @@ class TextOf(HTMLParser):
     def of(cls, html):
         parser = cls()
         parser.feed(html)
-        return normalise(" ".join(parser.parts))
+        return normalise("".join(parser.parts))
 
 
 @pytest.fixture

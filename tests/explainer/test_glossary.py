@@ -1,0 +1,129 @@
+"""Key terms: defined in the admin, linked at their first use, readable in place."""
+
+import re
+
+import pytest
+
+from explainer.models import FAQItem, GlossaryTerm, Topic
+from tests.factories import FAQItemFactory, GlossaryTermFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def term_links(html):
+    return re.findall(r'<a href="#([^"]+)" class="glossary-term">(.*?)</a>', html)
+
+
+@pytest.fixture
+def good_faith():
+    return GlossaryTermFactory(
+        term="good faith", slug="good-faith", definition="An *honest* belief that it is lawful."
+    )
+
+
+def test_the_first_use_links_to_a_definition_readable_in_place(good_faith):
+    topic = TopicFactory(slug="t", body="Act in good faith. Good faith again. And good faith.")
+    assert term_links(topic.body_html) == [("t-term-good-faith", "good faith")]
+    assert (
+        '<details class="term-definition"><summary>Key term: <dfn>good faith</dfn></summary>'
+        '<div class="term-definition__body" id="t-term-good-faith">'
+        "<p>An <em>honest</em> belief that it is lawful.</p>"
+    ) in topic.body_html
+    assert 'href="/glossary/#good-faith"' in topic.body_html
+
+
+def test_each_text_links_its_own_first_use(good_faith):
+    topic = TopicFactory(slug="a", body="In good faith.")
+    faq = FAQItemFactory(slug="b", answer="Also in good faith.", topic=topic)
+    assert term_links(topic.body_html) == [("a-term-good-faith", "good faith")]
+    assert term_links(faq.answer_html) == [("b-term-good-faith", "good faith")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[good faith](https://example.org)",
+        "## Good faith",
+        "`good faith`",
+        "```\ngood faith\n```",
+        "goodfaith and bad faith and faithful goods",
+    ],
+)
+def test_never_inside_a_link_heading_or_code_nor_inside_a_word(good_faith, body):
+    assert term_links(TopicFactory(body=body).body_html) == []
+
+
+def test_after_a_skipped_use_the_next_one_is_linked(good_faith):
+    html = TopicFactory(slug="t", body="## Good faith\n\n`good faith` then good faith.").body_html
+    assert term_links(html) == [("t-term-good-faith", "good faith")]
+    assert html.index('class="glossary-term"') > html.index("<code>")
+
+
+def test_other_forms_link_and_keep_the_readers_letter_case():
+    GlossaryTermFactory(term="peace officer", slug="peace-officer", variants="peace officers")
+    html = TopicFactory(slug="t", body="Peace officers may be liable.").body_html
+    assert term_links(html) == [("t-term-peace-officer", "Peace officers")]
+
+
+def test_a_longer_term_wins_over_a_shorter_one_inside_it():
+    GlossaryTermFactory(term="immunity", slug="immunity")
+    GlossaryTermFactory(term="qualified immunity", slug="qualified-immunity")
+    html = TopicFactory(slug="t", body="Qualified immunity differs from immunity.").body_html
+    assert term_links(html) == [
+        ("t-term-qualified-immunity", "Qualified immunity"),
+        ("t-term-immunity", "immunity"),
+    ]
+
+
+def test_texts_are_linked_again_when_a_term_is_added_changed_or_removed():
+    topic = TopicFactory(slug="t", body="Officers must not be liable.")
+    faq = FAQItemFactory(slug="q", answer="Who is liable?")
+    assert term_links(topic.body_html) == []
+
+    term = GlossaryTermFactory(term="liable", slug="liable", definition="First wording.")
+    assert term_links(Topic.objects.get(pk=topic.pk).body_html) == [("t-term-liable", "liable")]
+    assert term_links(FAQItem.objects.get(pk=faq.pk).answer_html) == [("q-term-liable", "liable")]
+
+    term.definition = "Better wording."
+    term.save()
+    assert "Better wording." in Topic.objects.get(pk=topic.pk).body_html
+
+    GlossaryTerm.objects.filter(pk=term.pk).unpublish()
+    assert term_links(Topic.objects.get(pk=topic.pk).body_html) == []
+    GlossaryTerm.objects.filter(pk=term.pk).publish_now()
+    assert term_links(Topic.objects.get(pk=topic.pk).body_html) != []
+    term.delete()
+    assert term_links(Topic.objects.get(pk=topic.pk).body_html) == []
+
+
+def test_a_draft_term_is_not_linked():
+    GlossaryTermFactory(term="warrant", slug="warrant", draft=True)
+    assert term_links(TopicFactory(body="A warrant.").body_html) == []
+
+
+def test_definitions_follow_the_paragraph_or_end_the_list_item(good_faith):
+    html = TopicFactory(body="- In good faith, said the list.\n- Second item.").body_html
+    assert re.search(r"<li>In .*?</a>, said the list\.<div class=\"term-definitions\">", html)
+    html = TopicFactory(body="In good faith.\n\nNext paragraph.").body_html
+    assert re.search(
+        r"In .*?</a>\.</p><div class=\"term-definitions\">.*</div>\s*<p>Next", html, re.S
+    )
+
+
+def test_the_glossary_page_lists_published_terms_with_anchors(client, good_faith):
+    GlossaryTermFactory(term="draft term", slug="draft-term", draft=True)
+    page = client.get("/glossary/").text
+    assert '<div class="terms__item" id="good-faith">' in page
+    assert "<p>An <em>honest</em> belief that it is lawful.</p>" in page
+    assert "draft term" not in page
+
+
+def test_the_shipped_glossary_links_the_seed_terms(client, shipped_content):
+    html = Topic.objects.get(slug="colorado-senate-bill-20-217").body_html
+    linked = {text.lower() for _, text in term_links(html)}
+    assert {"qualified immunity", "peace officer", "indemnify", "good faith", "judgment"} <= linked
+    page = client.get("/glossary/").text
+    for term in ("qualified immunity", "civil liability", "clearly established right",
+                 "good faith", "indemnify", "absolute immunity", "peace officer",
+                 "frivolous litigation"):  # fmt: skip
+        assert f"<dfn>{term}</dfn>" in page
