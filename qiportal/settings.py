@@ -1,5 +1,5 @@
 """
-Settings for qiportal, read from the environment.
+Settings for qiportal, read from the environment (README.md lists every variable).
 
 Production is the default: with DJANGO_DEBUG unset the site refuses to start until
 DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are given. `make run` and the test suite switch
@@ -9,6 +9,7 @@ development mode on themselves (DJANGO_DEBUG=1).
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -27,6 +28,16 @@ def env_bool(name, default=False):
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be 1 or 0 (true/false), not {value!r}.")
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name):
@@ -54,6 +65,7 @@ if not ALLOWED_HOSTS:
             "comma-separated (for example 'qiportal.example.org')."
         )
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = "Qualified Immunity Explained"
 
@@ -63,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "markdownx",
@@ -76,17 +89,27 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names, compressed, cached for a year (before anything else runs).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 304s for pages a browser or CDN already has (ETag).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Publishes what was scheduled when its time comes, with nobody acting; serves anonymous
+    # readers' pages from the shared cache (see qiportal.cache and explainer.scheduling).
+    "qiportal.cache.PublicPageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Publishes what was scheduled when its time comes (links, caches), without anyone acting.
-    "qiportal.middleware.ScheduledPublishingMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its own page.
     "axes.middleware.AxesMiddleware",
 ]
+if env_bool("QIPORTAL_COUNT_QUERIES", False):
+    # For `make bench`: each response says how many database queries it took.
+    MIDDLEWARE.insert(0, "qiportal.middleware.QueryCountMiddleware")
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed log-ins and refuses them once a user name and address are locked out.
@@ -102,6 +125,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "qiportal.proxy.client_ip"
 
 ROOT_URLCONF = "qiportal.urls"
 
@@ -123,17 +147,50 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "qiportal.wsgi.application"
 
-# SQLite in the project folder unless DATABASE_URL names another database, for example
+# The database: SQLite in the project folder unless DATABASE_URL names another, for example
 # postgres://user:password@host:5432/qiportal (PostgreSQL gets its own full-text search).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging lets readers go on while an editor saves; writers take the lock when
+    # their transaction starts and wait up to 20 s for it, instead of failing at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache, shared by every worker: Redis when REDIS_URL is given (several app servers share
+# it), otherwise files on this machine (the workers of one server share them).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "qiportal",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "qiportal.filecache.FileCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Anonymous readers' pages are kept in the cache until the next content change (qiportal.cache),
+# on in production and off in development, where templates change under you.
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 3600)
+# How long a CDN or proxy may keep a public page (Cache-Control s-maxage). Browsers revalidate.
+CDN_MAX_AGE = env_int("DJANGO_CDN_MAX_AGE", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -144,15 +201,25 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Denver"
-USE_I18N = True
+# English only: no translation machinery on every template variable and date.
+USE_I18N = False
 USE_TZ = True
 
-STATIC_URL = "/static/"
+# Static files: collected to DJANGO_STATIC_ROOT and served by WhiteNoise, compressed and with
+# hashed names cached for a year. DJANGO_STATIC_URL may point at a CDN in front of them.
+STATIC_URL = os.environ.get("DJANGO_STATIC_URL", "/static/")
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "qiportal" / "static"]
-
-MEDIA_URL = "/media/"
+# Images uploaded in the editor. Several app servers need shared storage here (docs/deploy.md).
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Serve MEDIA_URL from this app (one server without a proxy that serves it); off when a proxy,
+# shared storage or CDN does.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # The Markdown editor (django-markdownx). Its preview renders with the same function that
 # renders saved content, so an editor previews exactly what readers will get. Its two endpoints
@@ -166,11 +233,56 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/gif", "image
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1200, 1200), "quality": 85}
 MARKDOWNX_SKIP_RESIZE = ["image/gif"]
 
+# HTTPS ends at a proxy or load balancer in front. In production the app trusts its
+# X-Forwarded-Proto, sends plain HTTP to HTTPS and sends HSTS; each can be turned off.
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# How many proxies in front add to X-Forwarded-For; the client's address is read from there
+# (for the log-in lock-out). 0: REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # the markdownx editor reads the token from the cookie
+# The editor reads the CSRF token from the form, so the cookie need not be readable by scripts.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a promise to browser makers, not a default: DJANGO_HSTS_PRELOAD=1 makes it.
+    "security.W021",
+]
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content Security Policy (django-csp): scripts only from this site (or the static CDN), no
+# inline scripts anywhere. Inline style attributes are allowed: the admin uses them, and
+# rendered tables align their cells with them.
+_ASSETS = ["'self'", *filter(None, {_origin(STATIC_URL), _origin(MEDIA_URL)})]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": _ASSETS,
+        "style-src": [*_ASSETS, "'unsafe-inline'"],
+        "img-src": [*_ASSETS, "data:"],
+        "font-src": _ASSETS,
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
