@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Least
 from django.utils import timezone
@@ -13,14 +13,20 @@ from explainer import search
 # Content not reviewed for this long is listed as needing review.
 REVIEW_INTERVAL = timedelta(days=365)
 
-# When the next scheduled item becomes public (see explainer.scheduling).
-NEXT_PUBLICATION_KEY = "qiportal:next-scheduled-publication"
+# The content's state as pages see it: its version and its next scheduled publication time
+# (see explainer.scheduling), in one cache entry.
+CONTENT_STATE_KEY = "qiportal:content-state"
 
 
 def content_changed():
-    """Call after any change readers could see: what was worked out from the content is
-    worked out again on the next request."""
-    cache.delete(NEXT_PUBLICATION_KEY)
+    """
+    Call after any change readers could see: the content gets a new version, so every cached
+    page is let go and the next scheduled time is worked out again. The state is dropped now
+    and again when the change commits, so no request can cache, under the new version, what the
+    database does not yet hold.
+    """
+    cache.delete(CONTENT_STATE_KEY)
+    transaction.on_commit(lambda: cache.delete(CONTENT_STATE_KEY))
 
 
 class PublishState(models.TextChoices):

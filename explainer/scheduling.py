@@ -1,12 +1,16 @@
 """
-Scheduled publishing: an item with a publication time in the future becomes public at that
-time without anyone acting.
+Scheduled publishing: an item with a publication time in the future becomes public at that time
+without anyone acting.
 
-Pages ask `published()` at request time, so the item itself appears on time. What was worked
-out from the content when it was saved (links to a case that was not public yet) is brought up
-to date by `publish_due()`, which the middleware runs on the first request after each scheduled
-time: one cache read per request, and real work only when something has come due.
+Pages ask `published()` at request time, so the item itself appears on time. What was worked out
+from the content beforehand (links to a case that was not public yet, cached pages) is brought
+up to date by `content_state()`, which the page cache middleware calls on every request: one
+cache read, and real work only on the first request after a scheduled time.
 """
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import Min
@@ -14,9 +18,13 @@ from django.utils import timezone
 
 from cases.models import CourtCase, refresh_due_links
 from explainer.models import FAQItem, Topic
-from explainer.publishing import NEXT_PUBLICATION_KEY, content_changed
+from explainer.publishing import CONTENT_STATE_KEY, content_changed
 
-NEVER = "never"
+
+@dataclass(frozen=True)
+class ContentState:
+    version: str  # changes with every change readers could see
+    next_publication: datetime | None  # the earliest scheduled time still to come
 
 
 def next_scheduled_publication():
@@ -28,14 +36,17 @@ def next_scheduled_publication():
     return min((time for time in times if time), default=None)
 
 
-def publish_due():
-    """Bring derived content up to date if a scheduled time has passed. True if it did."""
-    due = cache.get(NEXT_PUBLICATION_KEY)
-    if due is None:
-        due = next_scheduled_publication() or NEVER
-        cache.set(NEXT_PUBLICATION_KEY, due, timeout=None)
-    if due == NEVER or due > timezone.now():
-        return False
-    refresh_due_links()
-    content_changed()
-    return True
+def content_state():
+    """The content's current state, after publishing whatever has come due."""
+    state = cache.get(CONTENT_STATE_KEY)
+    if state is None:
+        fresh = ContentState(uuid.uuid4().hex, next_scheduled_publication())
+        # Workers racing here agree on the first state stored; if a change has dropped it
+        # again meanwhile, this request goes on with its own (pages cached under it are new).
+        cache.add(CONTENT_STATE_KEY, fresh, timeout=None)
+        state = cache.get(CONTENT_STATE_KEY) or fresh
+    if state.next_publication and state.next_publication <= timezone.now():
+        refresh_due_links()
+        content_changed()
+        return content_state()
+    return state
