@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from cases.citations import CITATION_FORM, parse_citation
 from cases.models import FIRST_YEAR, LAST_YEAR, CaseTopic, Citation, Court, Outcome
@@ -99,6 +101,23 @@ class CaseFilterForm(forms.Form):
     @property
     def sort_label(self):
         return SORTS[self.applied().get("sort", DEFAULT_SORT)][0]
+
+    def menu(self, name):
+        """A select's <option>s, the submitted one selected. Built here rather than by the widget
+        templates, which cost more than the rest of the case index."""
+        chosen = self.data.get(name, "")
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, mark_safe(" selected") if str(value) == chosen else "", label)
+                for value, label in self.fields[name].choices
+            ),
+        )
+
+    @property
+    def menus(self):
+        return {name: self.menu(name) for name in ("court", "topic", "outcome", "sort")}
 
     @property
     def display_q(self):

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
 from cases.citations import CitationKey, Target, link_citations
@@ -164,6 +165,11 @@ class Court(models.Model):
         super().save(*args, **kwargs)
         content_changed()
 
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
 
 # The texts that cite cases: each is a foreign key on Mention.
 MENTION_SOURCES = ["introduction", "topic", "faq_item", "citing_case"]
@@ -266,10 +272,16 @@ class CourtCase(CitingText, Publishable):
         ordering = ["-year", "name"]
         verbose_name = "court case"
         indexes = [
-            # One for each order the case index offers.
-            models.Index(fields=["-year", "name"], name="case_newest_first"),
-            models.Index(fields=["year", "name"], name="case_oldest_first"),
-            models.Index(fields=["name", "-year"], name="case_by_name"),
+            # One for each order the case index offers, after the publish state it filters on
+            # and with the publication time it checks, so that the keys of a page of public
+            # cases, however deep, are read from the index alone and in order (CaseListView).
+            models.Index(
+                fields=["status", "-year", "name", "published_at"], name="case_newest_first"
+            ),
+            models.Index(
+                fields=["status", "year", "name", "published_at"], name="case_oldest_first"
+            ),
+            models.Index(fields=["status", "name", "-year", "published_at"], name="case_by_name"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -305,11 +317,15 @@ class CourtCase(CitingText, Publishable):
             "body": f"{self.holding}\n{self.summary_html}",
         }
 
+    @cached_property
+    def citation_list(self):
+        """Its citations, in order, fetched (or taken from a prefetch) once per instance."""
+        return list(self.citations.all())
+
     @property
     def primary_citation(self):
-        """The first citation (uses prefetched citations when there are some)."""
-        citations = self.citations.all()
-        return citations[0] if citations else None
+        """The first citation: the official reporter's."""
+        return self.citation_list[0] if self.citation_list else None
 
     @property
     def bluebook(self):
@@ -328,7 +344,7 @@ class CourtCase(CitingText, Publishable):
 
     def opinion_links(self):
         """(label, url) pairs for the opinion: derived from U.S. Reports, then the editor's."""
-        links = [link for citation in self.citations.all() for link in citation.opinion_links()]
+        links = [link for citation in self.citation_list for link in citation.opinion_links()]
         if self.opinion_url:
             links.append(("Opinion", self.opinion_url))
         return links
@@ -357,6 +373,15 @@ class CaseTopic(models.Model):
 
     def __str__(self):
         return f"{self.case} under {self.topic}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
 
 class CitationQuerySet(models.QuerySet):
@@ -412,6 +437,7 @@ class Citation(models.Model):
             super().save(*args, **kwargs)
             refresh_citing_texts(keys)
             search.index(self.case)
+        content_changed()
 
     def get_absolute_url(self):
         return self.case.get_absolute_url()
@@ -423,6 +449,7 @@ class Citation(models.Model):
             refresh_citing_texts([key])
             if CourtCase.objects.filter(pk=case.pk).exists():
                 search.index(case)
+        content_changed()
         return result
 
     @property

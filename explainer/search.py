@@ -7,8 +7,8 @@ Site search: one small interface over two real full-text engines.
   bm25 with the title and citations weighted above the text, snippets by snippet().
 
 `index()` and `remove()` are called when content is saved, published, unpublished or deleted;
-`search()` answers the view. Entries copy the publish state, so drafts never show and scheduled
-items show from their time on.
+`Results` answers the view, a page at a time. Entries copy the publish state, so drafts never
+show and scheduled items show from their time on.
 
 Nothing typed is read as an operator (quotes, *, NEAR, OR, parentheses): SQLite gets each word
 quoted, PostgreSQL gets plainto_tsquery, which has no operators. Snippets come back with
@@ -17,12 +17,13 @@ markers turned into <mark>, so highlighting is built from escaped text, never fr
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import lxml.html
 from django.apps import apps
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -32,7 +33,7 @@ from qiportal.htmltext import BLOCKS
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
-MAX_RESULTS = 100
+RESULTS_PER_PAGE = 20
 MARK_START, MARK_END = "\ue000", "\ue001"
 ELLIPSIS = "…"
 
@@ -43,6 +44,7 @@ def _entries():
 
 @dataclass
 class Hit:
+    entry_id: int
     kind: str
     kind_label: str
     title: str
@@ -100,20 +102,56 @@ def remove(kind, ids):
     _entries().filter(kind=kind, object_id__in=list(ids)).delete()
 
 
-def search(text):
-    """(hits, searched_text): public matches, best first, the case a citation names first."""
-    text = text.strip()[:MAX_QUERY_LENGTH]
-    terms = terms_of(text)
-    if not terms:
-        return [], text
-    hits = backend().search(text, terms, timezone.now())
-    case = _cited_case_entry(text)
-    if case is not None:
-        hits = [case] + [hit for hit in hits if hit.url != case.url]
-    return hits, text
+class Results(Sequence):
+    """
+    The public matches of a query, best first, the case a typed citation names before all the
+    rest; fetched a page at a time (Django's Paginator asks for the count and for slices).
+    """
+
+    def __init__(self, text):
+        self.text = text.strip()[:MAX_QUERY_LENGTH]
+        self.terms = terms_of(self.text)
+        self.now = timezone.now()
+        self.engine = backend()
+        self.cited = _cited_case_entry(self.text) if self.terms else None
+        self._counts = None
+
+    @property
+    def exclude(self):
+        return self.cited.entry_id if self.cited else None
+
+    def counts(self):
+        """{kind: number of matches}."""
+        if self._counts is None:
+            self._counts = (
+                self.engine.count(self.text, self.terms, self.now, self.exclude)
+                if self.terms
+                else {}
+            )
+            if self.cited:
+                self._counts["case"] = self._counts.get("case", 0) + 1
+        return self._counts
+
+    def __len__(self):
+        return sum(self.counts().values())
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, min(index.stop, len(self))
+        if not self.terms or stop <= start:
+            return []
+        head = []
+        if self.cited:
+            head = [self.cited] if start == 0 else []
+            start, stop = max(start - 1, 0), stop - 1
+        return head + self.engine.page(
+            self.text, self.terms, self.now, start, stop - start, self.exclude
+        )
 
 
 def _cited_case_entry(text):
+    """The public case a typed citation names ("555 US 223"), as a hit, or None."""
     try:
         key = parse_citation(text)
     except ValueError:
@@ -136,6 +174,7 @@ def _cited_case_entry(text):
 
 def _hit(entry, snippet_html):
     return Hit(
+        entry_id=entry.pk,
         kind=entry.kind,
         kind_label=entry.get_kind_display(),
         title=entry.title,
@@ -159,19 +198,28 @@ class SQLiteSearch:
     def written(self, ids):
         """Triggers keep the FTS5 table in step with the entries."""
 
-    def search(self, text, terms, now):
+    def _where(self, terms, now, exclude):
         match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
-        entries = {}
+        sql = (
+            f"FROM {self.TABLE} AS f JOIN explainer_searchentry AS e ON e.id = f.rowid "
+            f"WHERE {self.TABLE} MATCH %s AND e.status = 'published' AND e.published_at <= %s "
+            "AND e.id != %s"
+        )
+        return sql, [match, now, exclude or 0]
+
+    def count(self, text, terms, now, exclude):
+        where, params = self._where(terms, now, exclude)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT e.kind, count(*) {where} GROUP BY e.kind", params)
+            return dict(cursor.fetchall())
+
+    def page(self, text, terms, now, offset, limit, exclude):
+        where, params = self._where(terms, now, exclude)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""
-                SELECT f.rowid, snippet({self.TABLE}, 2, %s, %s, %s, 24)
-                FROM {self.TABLE} AS f JOIN explainer_searchentry AS e ON e.id = f.rowid
-                WHERE {self.TABLE} MATCH %s AND e.status = 'published' AND e.published_at <= %s
-                ORDER BY bm25({self.TABLE}, 10.0, 10.0, 1.0), e.title
-                LIMIT %s
-                """,
-                [MARK_START, MARK_END, ELLIPSIS, match, now, MAX_RESULTS],
+                f"SELECT f.rowid, snippet({self.TABLE}, 2, %s, %s, %s, 24) {where} "
+                f"ORDER BY bm25({self.TABLE}, 10.0, 10.0, 1.0), e.title LIMIT %s OFFSET %s",
+                [MARK_START, MARK_END, ELLIPSIS, *params, limit, offset],
             )
             rows = cursor.fetchall()
         entries = _entries().in_bulk([row[0] for row in rows])
@@ -188,34 +236,41 @@ class PostgresSearch:
             + SearchVector("body", weight="B", config="english")
         )
 
-    def search(self, text, terms, now):
+    @staticmethod
+    def _matches(text, now, exclude):
         """plainto_tsquery reads no operators, so it gets the words as typed ("U.S." stays
         one token, as in the documents)."""
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+        from django.contrib.postgres.search import SearchQuery
 
         text = text.replace(MARK_START, " ").replace(MARK_END, " ").replace("\x00", " ")
         query = SearchQuery(text, search_type="plain", config="english") | SearchQuery(
             text, search_type="plain", config="simple"
         )
-        entries = (
-            _entries()
-            .filter(vector=query, status="published", published_at__lte=now)
-            .annotate(
-                rank=SearchRank(F("vector"), query),
-                snippet=SearchHeadline(
-                    "body",
-                    query,
-                    config="english",
-                    start_sel=MARK_START,
-                    stop_sel=MARK_END,
-                    max_words=30,
-                    min_words=12,
-                    fragment_delimiter=f" {ELLIPSIS} ",
-                    max_fragments=2,
-                ),
-            )
-            .order_by("-rank", "title")[:MAX_RESULTS]
-        )
+        entries = _entries().filter(vector=query, status="published", published_at__lte=now)
+        return entries.exclude(pk=exclude) if exclude else entries, query
+
+    def count(self, text, terms, now, exclude):
+        entries, _ = self._matches(text, now, exclude)
+        return dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
+
+    def page(self, text, terms, now, offset, limit, exclude):
+        from django.contrib.postgres.search import SearchHeadline, SearchRank
+
+        entries, query = self._matches(text, now, exclude)
+        entries = entries.annotate(
+            rank=SearchRank(F("vector"), query),
+            snippet=SearchHeadline(
+                "body",
+                query,
+                config="english",
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=30,
+                min_words=12,
+                fragment_delimiter=f" {ELLIPSIS} ",
+                max_fragments=2,
+            ),
+        ).order_by("-rank", "title")[offset : offset + limit]
         return [_hit(entry, highlighted(entry.snippet)) for entry in entries]
 
 

@@ -1,8 +1,10 @@
 import re
-from collections import Counter
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
 from cases.models import CaseTopic, CourtCase, Mention
@@ -148,15 +150,20 @@ class FAQView(PageMetaMixin, TemplateView):
         return [("Explainer", reverse("explainer:index")), (self.page_title, self.request.path)]
 
     def get_structured_data(self):
+        public = [item for topic in self.topics for item in topic.answers if item.is_public]
+        # The answers' plain text, worked out when they were saved, for the search.
+        texts = dict(
+            SearchEntry.objects.filter(
+                kind="faq", object_id__in=[item.pk for item in public]
+            ).values_list("object_id", "body")
+        )
         questions = [
             {
                 "@type": "Question",
                 "name": item.question,
-                "acceptedAnswer": {"@type": "Answer", "text": search.plain_text(item.answer_html)},
+                "acceptedAnswer": {"@type": "Answer", "text": texts.get(item.pk, "")},
             }
-            for topic in self.topics
-            for item in topic.answers
-            if item.is_public
+            for item in public
         ]
         return [{"@type": "FAQPage", "mainEntity": questions}] if questions else []
 
@@ -182,7 +189,7 @@ class GlossaryView(PageMetaMixin, ListView):
                     {
                         "@type": "DefinedTerm",
                         "name": term.term,
-                        "description": search.plain_text(term.definition_html),
+                        "description": strip_tags(term.definition_html).strip(),
                         "url": self.request.build_absolute_uri(term.get_absolute_url()),
                     }
                     for term in self.object_list
@@ -204,17 +211,24 @@ class SearchView(PageMetaMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        typed = self.typed
-        hits, searched = search.search(typed)
-        kinds = Counter(hit.kind for hit in hits)
+        results = search.Results(self.typed)
+        paginator = Paginator(results, search.RESULTS_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        counts = results.counts()
         return super().get_context_data(
-            query=searched,
-            shortened=len(typed.strip()) > search.MAX_QUERY_LENGTH,
-            hits=hits,
+            query=results.text,
+            shortened=len(self.typed.strip()) > search.MAX_QUERY_LENGTH,
+            hits=page.object_list,
+            total=paginator.count,
             kind_counts=[
-                (label, kinds[kind]) for kind, label in SearchEntry.Kind.choices if kinds[kind]
+                (label, counts[kind])
+                for kind, label in SearchEntry.Kind.choices
+                if counts.get(kind)
             ],
-            at_limit=len(hits) >= search.MAX_RESULTS,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=paginator.num_pages > 1,
+            query_string=urlencode({"q": results.text}),
             **kwargs,
         )
 
