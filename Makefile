@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 # Development mode for everything run from here; production settings are the default elsewhere.
 DEV_ENV := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/dev-secret-key)"
 
-.PHONY: run test test-postgres lint format superuser migrate content clean
+.PHONY: run test test-postgres bench loadtest lint format superuser migrate content clean
 
 run: $(VENV)/.runtime $(VENV)/dev-secret-key migrate content ## serve the portal
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -25,6 +25,12 @@ test: $(VENV)/.dev $(VENV)/dev-secret-key ## every check and test
 
 test-postgres: ## the same, on the machine's PostgreSQL (started, with a test role, if needed)
 	DATABASE_URL="$$(.ci/start-postgres)" $(MAKE) test
+
+bench: $(VENV)/.runtime ## speed, under gunicorn with production settings (uses wrk if installed)
+	$(PY) bench/run.py
+
+loadtest: $(VENV)/.runtime ## 50 readers for 30 s while an editor saves every second
+	$(PY) bench/loadtest.py
 
 lint: $(VENV)/.dev ## ruff, as in `make test`
 	$(VENV)/bin/ruff check .

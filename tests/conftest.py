@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
-from explainer.scheduling import publish_due
+from explainer.scheduling import content_state
 from tests.factories import StaffUserFactory
 
 
@@ -15,6 +15,15 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Pages render on every request unless a test is about the page cache.
+    settings.PAGE_CACHE_ENABLED = False
+    # Hashed static names need `collectstatic`; tests use the plain names, found in place.
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -37,7 +46,7 @@ def count_queries(django_assert_num_queries):
     checking for scheduled publications, which a fresh test's empty cache would add."""
 
     def counting(expected):
-        publish_due()
+        content_state()
         return django_assert_num_queries(expected)
 
     return counting

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cases.citations import parse_citation
-from cases.models import Outcome
+from cases.models import CourtCase, Outcome
 from tests.factories import (
     CitationFactory,
     CourtCaseFactory,
@@ -302,8 +302,8 @@ def test_a_long_search_is_not_echoed_in_full(client, library):
 )
 def test_index_queries_are_the_same_with_10_and_2000_cases(client, count_queries, count, query):
     make_published_cases(count)
-    # The count, the page, its citations, and the court and topic choices of the filters.
-    with count_queries(5):
+    # The count, the page's keys, its rows, their citations, and the court and topic menus.
+    with count_queries(6):
         response = client.get("/cases/", query)
     assert response.status_code == 200
     assert 0 < len(names(response)) <= 25
@@ -313,6 +313,18 @@ def test_index_queries_are_the_same_with_10_and_2000_cases(client, count_queries
 def test_topic_filter_queries_are_fixed(client, count_queries, count):
     topic = TopicFactory()
     make_published_cases(count, topic=topic)
-    with count_queries(5):
+    with count_queries(6):
         response = client.get("/cases/", {"topic": topic.slug})
     assert len(names(response)) == min(count, 25)
+
+
+def test_a_deep_page_costs_the_same_queries_and_keeps_the_order(client, count_queries):
+    make_published_cases(2000)
+    with count_queries(6):
+        page = client.get("/cases/", {"page": "80", "sort": "name"})
+    shown = names(page)
+    assert len(shown) == 25
+    everything = list(
+        CourtCase.objects.published().order_by("name", "-year").values_list("name", flat=True)
+    )
+    assert shown == everything[79 * 25 : 80 * 25]

@@ -261,3 +261,44 @@ def test_the_index_can_be_rebuilt_from_the_content(client, shipped_content):
     call_command("rebuild_search_index", stdout=out)
     assert "Indexed 31 items for search." in out.getvalue()
     assert titles(client, "Pearson")[0] == "Pearson v. Callahan"
+
+
+class TestPages:
+    def test_results_come_twenty_to_a_page_with_the_query_kept(self, client):
+        for n in range(25):
+            TopicFactory(title=f"Warrant topic {n}", slug=f"warrant-{n}")
+        first = client.get("/search/", {"q": "warrant"}).text
+        assert "25 results for “warrant”: 25 explainer. Page 1 of 2." in first
+        assert len(titles(client, "warrant")) == 20
+        assert 'href="?q=warrant&amp;page=2" rel="next"' in first
+        second = client.get("/search/", {"q": "warrant", "page": "2"}).text
+        assert second.count('class="result"') == 5
+        assert '<ol class="results" start="21">' in second
+
+    def test_a_cited_case_leads_the_first_page_only(self, client):
+        case = CourtCaseFactory(name="Pearson v. Callahan")
+        CitationFactory(case=case, volume=555, reporter="U.S.", page=223)
+        for n in range(25):
+            TopicFactory(title=f"Cites it {n}", body="See 555 U.S. 223.")
+        first = titles(client, "555 U.S. 223")
+        second = [t for _, t in results_page(client, "555 U.S. 223", 2)]
+        assert first[0] == "Pearson v. Callahan"
+        assert "Pearson v. Callahan" not in second
+        assert len(first) + len(second) == 26
+        assert len(set(first) | set(second)) == 26
+
+    @pytest.mark.parametrize("page", ["abc", "-1", "0", "99999999999999999999"])
+    def test_any_page_number_gives_a_page(self, client, page):
+        TopicFactory(title="Warrant topic")
+        response = client.get("/search/", {"q": "warrant", "page": page})
+        assert response.status_code == 200
+        assert "Warrant topic" in response.text
+
+
+def results_page(client, query, page):
+    text = client.get("/search/", {"q": query, "page": page}).text
+    return re.findall(
+        r'<p class="result__kind">(.*?)</p>\s*<h2 class="result__title"><a href="[^"]*">'
+        r"(?:<cite>)?(.*?)(?:</cite>)?</a>",
+        text,
+    )

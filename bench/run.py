@@ -1,0 +1,317 @@
+"""
+`make bench`: how fast the portal is on this machine.
+
+For 15 cases and then for 10,000, it sets up a production-like deployment (SQLite, the shared
+file cache, gunicorn with 2 workers, production settings), drives it with wrk when it is
+installed (else with the bundled client below, and says so), and prints for each page:
+requests per second and p50/p99 latency with the page cache on and off, database queries per
+request (a cache miss, a hit, and with the cache off), and the ratio of its requests per second
+to a static file of the same size served by the same server in the same run. Then it checks the
+targets of issue 6 and writes the figures to bench/results/latest.json.
+
+Everything runs on 127.0.0.1, in bounded runs, and is stopped at the end.
+"""
+
+import argparse
+import gzip
+import http.client
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.deployment import Deployment  # noqa: E402
+
+PAGES = [
+    ("/", "home"),
+    ("/faq/", "FAQ"),
+    ("/cases/", "case index"),
+    ("/cases/pearson-v-callahan/", "case page"),
+    ("/cases/?court=supreme-court&outcome=granted&sort=oldest", "filtered index"),
+    ("/search/?q=officers+liable", "search"),
+]
+DEEP_PAGE = ("/cases/?page=400", "index, page 400")  # exists only with 10,000 cases
+
+TARGETS = {
+    "cached_ratio": 0.85,
+    "uncached_ratio": 0.4,
+    "scale_ratio": 0.5,
+    "max_queries": 6,
+    "home_compressed_kb": 40,
+}
+
+GENERATE_CASES = """
+import django
+django.setup()
+from django.db import transaction
+from cases.models import CaseTopic, Citation, Court, CourtCase, Outcome
+from explainer.models import Topic
+from explainer.publishing import PublishState
+
+wanted = {count} - CourtCase.objects.count()
+court = Court.objects.get(slug="supreme-court")
+topics = list(Topic.objects.all())
+outcomes = [choice for choice, _ in Outcome.choices]
+with transaction.atomic():
+    cases = CourtCase.objects.bulk_create(
+        CourtCase(
+            name=f"Generated{{n}} v. Official",
+            slug=f"generated-{{n}}",
+            court=court,
+            year=1950 + n % 75,
+            outcome=outcomes[n % len(outcomes)],
+            holding=f"Officers were held liable in generated case {{n}}." if n % 3 == 0
+            else f"The official was immune in generated case {{n}}.",
+            summary="A generated case for benchmarks.",
+            summary_html="<p>A generated case for benchmarks.</p>",
+            status=PublishState.PUBLISHED,
+        )
+        for n in range(wanted)
+    )
+    Citation.objects.bulk_create(
+        Citation(case=case, volume=900 + n // 1000, reporter="F.4th", page=1 + n % 1000)
+        for n, case in enumerate(cases)
+    )
+    CaseTopic.objects.bulk_create(
+        CaseTopic(case=case, topic=topics[n % len(topics)]) for n, case in enumerate(cases)
+    )
+print(CourtCase.objects.count())
+"""
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.read(), response.headers
+
+
+def wrk(url, seconds, connections):
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    ).stdout
+
+    def ms(label):
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        value, unit = float(match[1]), match[2]
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50_ms": ms(50),
+        "p99_ms": ms(99),
+        "errors": int(errors[1]) if errors else 0,
+    }
+
+
+def bundled_client(url, seconds, connections):
+    """A small keep-alive load generator, for machines without wrk."""
+    parts = urllib.request.urlparse(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies, errors, stop = [], [0], time.monotonic() + seconds
+
+    def worker():
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            try:
+                connection.request("GET", target)
+                response = connection.getresponse()
+                response.read()
+                if response.status >= 400:
+                    errors[0] += 1
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except OSError:
+                errors[0] += 1
+                connection.close()
+            latencies.append((time.perf_counter() - start) * 1000)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    return {
+        "rps": len(latencies) / seconds,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
+        "errors": errors[0],
+    }
+
+
+def queries(url):
+    return int(fetch(url)[1]["X-DB-Queries"])
+
+
+def measure_scenario(cases, seconds, connections, load, workdir):
+    deployment = Deployment(workdir, redis=False, sqlite=True)
+    try:
+        deployment.python("-c", GENERATE_CASES.format(count=cases))
+        deployment.manage("rebuild_search_index")
+        pages = PAGES + ([DEEP_PAGE] if cases >= 10_000 else [])
+
+        # Static files of the same size as each page, for the server to serve beside it.
+        probe = deployment.start_app_server()
+        sizes = {path: len(fetch(probe + path)[0]) for path, _ in pages}
+        home, _ = fetch(probe + "/", {"Accept-Encoding": "gzip"})
+        css_path = re.search(rb'href="(/static/css/site[^"]+)"', gzip.decompress(home))[1].decode()
+        css, _ = fetch(probe + css_path, {"Accept-Encoding": "gzip"})
+        deployment.stop_app_server(probe)
+        static_dir = Path(deployment.env["DJANGO_STATIC_ROOT"]) / "bench"
+        static_dir.mkdir(parents=True, exist_ok=True)
+        static_names = {path: f"page-{index}.html" for index, path in enumerate(sizes)}
+        for path, size in sizes.items():
+            (static_dir / static_names[path]).write_bytes(b"x" * size)
+
+        cached = deployment.start_app_server(QIPORTAL_COUNT_QUERIES="1")
+        uncached = deployment.start_app_server(QIPORTAL_COUNT_QUERIES="1", DJANGO_PAGE_CACHE="0")
+        results = []
+        for path, label in pages:
+            static_url = f"{cached}/static/bench/{static_names[path]}"
+            fetch(static_url)
+            queries(cached + path)  # the probe may have cached it already; now it has
+            row = {
+                "page": label,
+                "path": path,
+                "bytes": sizes[path],
+                # Queries to render the page (a cache miss does the same), and on a cache hit.
+                "queries_render": queries(uncached + path),
+                "queries_hit": queries(cached + path),
+                "static": load(static_url, seconds, connections),
+                "cached": load(cached + path, seconds, connections),
+                "uncached": load(uncached + path, seconds, connections),
+            }
+            row["cached_ratio"] = row["cached"]["rps"] / row["static"]["rps"]
+            row["uncached_ratio"] = row["uncached"]["rps"] / row["static"]["rps"]
+            results.append(row)
+            print(f"  {label:18s} measured", flush=True)
+        home_kb = (len(home) + len(css)) / 1024
+        return {"cases": cases, "pages": results, "home_compressed_kb": round(home_kb, 1)}
+    finally:
+        deployment.stop()
+
+
+def report(scenarios, client):
+    lines = [f"Load generator: {client}."]
+    for scenario in scenarios:
+        lines.append(f"\n{scenario['cases']:,} cases")
+        lines.append(
+            f"{'page':18s} {'cached rps':>10s} {'p50':>7s} {'p99':>7s} {'ratio':>6s}   "
+            f"{'uncached rps':>12s} {'p50':>7s} {'p99':>7s} {'ratio':>6s}   "
+            f"{'static rps':>10s}   queries (render/hit)"
+        )
+        for row in scenario["pages"]:
+            c, u = row["cached"], row["uncached"]
+            lines.append(
+                f"{row['page']:18s} {c['rps']:10.0f} {c['p50_ms']:6.1f}ms {c['p99_ms']:6.1f}ms "
+                f"{row['cached_ratio']:6.2f}   {u['rps']:12.0f} {u['p50_ms']:6.1f}ms "
+                f"{u['p99_ms']:6.1f}ms {row['uncached_ratio']:6.2f}   {row['static']['rps']:10.0f}"
+                f"   {row['queries_render']}/{row['queries_hit']}"
+            )
+        lines.append(f"/ compressed (HTML + CSS): {scenario['home_compressed_kb']} KB")
+    return "\n".join(lines)
+
+
+def check(scenarios):
+    small, large = scenarios[0], scenarios[-1]
+    verdicts = []
+
+    def verdict(ok, text):
+        verdicts.append((ok, text))
+
+    for scenario in scenarios:
+        for row in scenario["pages"]:
+            where = f"{row['page']} at {scenario['cases']:,} cases"
+            verdict(
+                row["cached_ratio"] >= TARGETS["cached_ratio"],
+                f"{where}: cached {row['cached_ratio']:.2f} of static (target 0.85)",
+            )
+            verdict(
+                row["uncached_ratio"] >= TARGETS["uncached_ratio"],
+                f"{where}: cache off {row['uncached_ratio']:.2f} of static (target 0.4)",
+            )
+            most = row["queries_render"]
+            verdict(most <= TARGETS["max_queries"], f"{where}: {most} queries (at most 6)")
+            verdict(row["queries_hit"] == 0, f"{where}: {row['queries_hit']} queries on a hit")
+            for field in ("cached", "uncached", "static"):
+                verdict(row[field]["errors"] == 0, f"{where}: {row[field]['errors']} errors")
+    by_path = {row["path"]: row for row in small["pages"]}
+    if large is not small:
+        for row in large["pages"]:
+            base = by_path.get(row["path"], by_path["/cases/"])  # page 400 against page 1
+            for field in ("cached", "uncached"):
+                ratio = row[field]["rps"] / base[field]["rps"]
+                verdict(
+                    ratio >= TARGETS["scale_ratio"],
+                    f"{row['page']} ({field}) at {large['cases']:,} cases: {ratio:.2f} of "
+                    f"{base['page']} at {small['cases']} (target 0.5)",
+                )
+    verdict(
+        small["home_compressed_kb"] < TARGETS["home_compressed_kb"],
+        f"/ is {small['home_compressed_kb']} KB of HTML and CSS compressed (under 40 KB)",
+    )
+    return verdicts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=5, help="length of each run")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--cases", type=int, nargs="+", default=[15, 10_000])
+    options = parser.parse_args()
+
+    if shutil.which("wrk"):
+        load, client = wrk, "wrk (2 threads)"
+    else:
+        load, client = bundled_client, "the bundled Python client (wrk is not installed)"
+    print(f"Benchmarking with {client}, {options.seconds} s per run.", flush=True)
+
+    scenarios = []
+    for cases in options.cases:
+        print(f"{cases:,} cases: setting up", flush=True)
+        with tempfile.TemporaryDirectory(prefix="qiportal-bench-") as workdir:
+            scenarios.append(
+                measure_scenario(cases, options.seconds, options.connections, load, workdir)
+            )
+
+    text = report(scenarios, client)
+    verdicts = check(scenarios)
+    print("\n" + text + "\n")
+    for ok, line in verdicts:
+        print(("PASS  " if ok else "MISS  ") + line)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / "latest.json").write_text(
+        json.dumps(
+            {
+                "date": datetime.now().isoformat(timespec="seconds"),
+                "client": client,
+                "scenarios": scenarios,
+                "verdicts": verdicts,
+            },
+            indent=2,
+        )
+    )
+    missed = sum(1 for ok, _ in verdicts if not ok)
+    print(f"\n{len(verdicts) - missed} targets met, {missed} missed.")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Anonymous pages from the shared cache: fast, never stale, never someone else's."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from explainer.models import Topic
+from explainer.publishing import PublishState
+from tests.factories import CourtCaseFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CDN_MAX_AGE = 60
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change and its after-commit work, as a real request's commit would."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run
+
+
+def test_the_second_request_is_served_from_the_cache_without_queries(client, count_queries):
+    topic = TopicFactory(title="Cached topic")
+    first = client.get(topic.get_absolute_url())
+    assert first["X-Cache"] == "miss"
+    with count_queries(0):
+        second = client.get(topic.get_absolute_url())
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_public_pages_say_what_a_cdn_may_do(client):
+    response = client.get(TopicFactory().get_absolute_url())
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert cache_control == {"public", "max-age=0", "s-maxage=60"}
+    assert "Cookie" in response["Vary"]
+    assert response["ETag"]
+
+
+def test_conditional_requests_get_304(client):
+    url = TopicFactory().get_absolute_url()
+    etag = client.get(url)["ETag"]
+    not_modified = client.get(url, headers={"if-none-match": etag})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200
+
+
+def test_a_content_change_shows_on_the_next_request(client, committed):
+    topic = TopicFactory(body="Before the edit.")
+    assert "Before the edit." in client.get(topic.get_absolute_url()).text
+
+    def edit():
+        topic.body = "After the edit."
+        topic.save()
+
+    committed(edit)
+    response = client.get(topic.get_absolute_url())
+    assert response["X-Cache"] == "miss"
+    assert "After the edit." in response.text
+
+
+def test_any_change_lets_every_cached_page_go(client, committed):
+    TopicFactory(title="On the front page")
+    assert client.get("/")["X-Cache"] == "miss"
+    assert client.get("/")["X-Cache"] == "hit"
+    committed(lambda: CourtCaseFactory(name="New v. Case"))
+    assert client.get("/")["X-Cache"] == "miss"
+    assert "New v. Case" in client.get("/cases/").text
+
+
+def test_bulk_publishing_shows_at_once(client, committed):
+    topic = TopicFactory(title="Waiting in drafts", draft=True)
+    assert "Waiting in drafts" not in client.get("/").text
+    committed(lambda: Topic.objects.filter(pk=topic.pk).publish_now())
+    assert "Waiting in drafts" in client.get("/").text
+
+
+def test_a_scheduled_item_appears_at_its_time_even_if_the_page_was_cached(client):
+    noon = timezone.now() + timedelta(hours=3)
+    TopicFactory(title="Due at noon", published_at=noon, status=PublishState.PUBLISHED)
+    assert "Due at noon" not in client.get("/").text
+    assert client.get("/")["X-Cache"] == "hit"
+    with time_machine.travel(noon + timedelta(seconds=1)):
+        assert "Due at noon" in client.get("/").text
+
+
+class TestStaffAndDraftsAreNeverCached:
+    def test_a_staff_preview_is_not_cached_nor_served_to_readers(self, staff_client, client):
+        draft = TopicFactory(title="Secret draft", draft=True)
+        preview = staff_client.get(draft.get_absolute_url())
+        assert "Draft, not public." in preview.text
+        assert "no-store" in preview["Cache-Control"]
+        assert "private" in preview["Cache-Control"]
+        assert "X-Cache" not in preview
+        assert client.get(draft.get_absolute_url()).status_code == 404
+
+    def test_staff_never_get_the_readers_cached_page(self, staff_client, client):
+        topic = TopicFactory(title="Public page")
+        client.get(topic.get_absolute_url())
+        assert client.get(topic.get_absolute_url())["X-Cache"] == "hit"
+        response = staff_client.get(topic.get_absolute_url())
+        assert "X-Cache" not in response
+
+    def test_any_session_cookie_skips_the_cache(self, client):
+        url = TopicFactory().get_absolute_url()
+        client.get(url)
+        stranger = Client()
+        stranger.cookies["sessionid"] = "made-up"
+        assert "X-Cache" not in stranger.get(url)
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [("get", "/no-such-page/"), ("get", "/cases/export.csv"), ("get", "/admin/login/")],
+)
+def test_errors_downloads_and_cookie_setting_pages_are_not_cached(client, method, url):
+    getattr(client, method)(url)
+    assert "X-Cache" not in getattr(client, method)(url)
+
+
+def test_posts_are_never_cached(client):
+    assert "X-Cache" not in client.post("/search/", {"q": "x"})
+
+
+def test_a_change_dropping_the_state_mid_request_is_no_error(client, monkeypatch):
+    """Found by `make loadtest`: an editor's save dropped the content state between one
+    worker storing it and reading it back."""
+    from django.core.cache import cache
+
+    from explainer import scheduling
+
+    class RacingCache:
+        """The real cache, where another worker's content_changed() lands right after add()."""
+
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def add(self, key, value, timeout=None):
+            cache.add(key, value, timeout)
+            cache.delete(key)
+            return True
+
+    cache.delete(scheduling.CONTENT_STATE_KEY)
+    monkeypatch.setattr(scheduling, "cache", RacingCache())
+    assert client.get("/faq/").status_code == 200
