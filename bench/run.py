@@ -59,6 +59,20 @@ from cases.models import CaseTopic, Citation, Court, CourtCase, Outcome
 from explainer.models import Topic
 from explainer.publishing import PublishState
 
+HOLDINGS = [
+    "The officers were entitled to qualified immunity on the excessive force claim.",
+    "The right was not clearly established when the arrest took place.",
+    "A reasonable official would have known the search was unlawful.",
+    "The deputies were held liable for the unlawful entry.",
+    "The warden had no notice that the policy violated the Eighth Amendment.",
+    "The prosecutor was absolutely immune for presenting the case.",
+    "The trooper acted on a reasonable belief that the driver was armed.",
+    "The city was not liable for the officers' conduct under Monell.",
+    "Existing precedent did not place the question beyond debate.",
+    "The jailers were denied immunity for ignoring a serious medical need.",
+    "Probable cause supported the warrant, so no right was violated.",
+    "The claim could not proceed under Bivens.",
+]
 wanted = {count} - CourtCase.objects.count()
 court = Court.objects.get(slug="supreme-court")
 topics = list(Topic.objects.all())
@@ -71,8 +85,7 @@ with transaction.atomic():
             court=court,
             year=1950 + n % 75,
             outcome=outcomes[n % len(outcomes)],
-            holding=f"Officers were held liable in generated case {{n}}." if n % 3 == 0
-            else f"The official was immune in generated case {{n}}.",
+            holding=HOLDINGS[n % len(HOLDINGS)],
             summary="A generated case for benchmarks.",
             summary_html="<p>A generated case for benchmarks.</p>",
             status=PublishState.PUBLISHED,
@@ -163,7 +176,7 @@ def measure_scenario(cases, seconds, connections, load, workdir):
     deployment = Deployment(workdir, redis=False, sqlite=True)
     try:
         deployment.python("-c", GENERATE_CASES.format(count=cases))
-        deployment.manage("rebuild_search_index")
+        deployment.manage("rebuild_search_index")  # and the planner's statistics
         pages = PAGES + ([DEEP_PAGE] if cases >= 10_000 else [])
 
         # Static files of the same size as each page, for the server to serve beside it.

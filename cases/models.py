@@ -250,6 +250,7 @@ class CourtCase(CitingText, Publishable):
         "outcome for the official",
         max_length=20,
         choices=Outcome.choices,
+        db_index=True,
         help_text="What the decision meant for the official who was sued.",
     )
     topics = models.ManyToManyField(

@@ -7,7 +7,7 @@ One format serves three jobs: the shipped content (explainer/content/portal.toml
 read and checked by a person. Rendered HTML is never stored in it: it is rendered again on load.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -18,6 +18,13 @@ from explainer.publishing import PublishState
 
 FORMAT = "qiportal-content"
 VERSION = 1
+
+
+def update_planner_statistics():
+    """After a bulk load: the database's query planner learns what the tables now hold (which
+    index is selective), as SQLite and PostgreSQL both do with ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 class ContentError(ValueError):

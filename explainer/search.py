@@ -200,8 +200,10 @@ class SQLiteSearch:
 
     def _where(self, terms, now, exclude):
         match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        # CROSS JOIN keeps the full-text match as the outer loop whatever the planner's
+        # statistics say; probing FTS once per entry instead took 760 ms at 10,000 cases.
         sql = (
-            f"FROM {self.TABLE} AS f JOIN explainer_searchentry AS e ON e.id = f.rowid "
+            f"FROM {self.TABLE} AS f CROSS JOIN explainer_searchentry AS e ON e.id = f.rowid "
             f"WHERE {self.TABLE} MATCH %s AND e.status = 'published' AND e.published_at <= %s "
             "AND e.id != %s"
         )
@@ -222,7 +224,7 @@ class SQLiteSearch:
                 [MARK_START, MARK_END, ELLIPSIS, *params, limit, offset],
             )
             rows = cursor.fetchall()
-        entries = _entries().in_bulk([row[0] for row in rows])
+        entries = _entries().order_by().in_bulk([row[0] for row in rows])
         return [_hit(entries[pk], highlighted(snippet)) for pk, snippet in rows if pk in entries]
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import reversion
 from django.core.management.base import BaseCommand, CommandError
 
-from explainer.content import ContentError, describe, import_content
+from explainer.content import ContentError, describe, import_content, update_planner_statistics
 
 
 class Command(BaseCommand):
@@ -26,4 +26,5 @@ class Command(BaseCommand):
                 counts = import_content(data)
         except ContentError as error:
             raise CommandError(str(error)) from error
+        update_planner_statistics()
         self.stdout.write(f"Imported {describe(counts)}.")

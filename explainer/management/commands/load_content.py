@@ -50,6 +50,7 @@ class Command(BaseCommand):
         except content.ContentError as error:
             raise CommandError(str(error)) from error
         if self.created:
+            content.update_planner_statistics()
             self.stdout.write(f"Loaded the shipped content: {content.describe(self.created)}.")
         else:
             self.stdout.write("Shipped content already loaded; nothing changed.")

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from cases.models import CourtCase
 from explainer import search
+from explainer.content import update_planner_statistics
 from explainer.models import FAQItem, SearchEntry, Topic
 
 
@@ -15,4 +16,5 @@ class Command(BaseCommand):
             search.index_all(Topic.objects.all())
             search.index_all(FAQItem.objects.select_related("topic"))
             search.index_all(CourtCase.objects.prefetch_related("citations"))
+        update_planner_statistics()
         self.stdout.write(f"Indexed {SearchEntry.objects.count()} items for search.")
