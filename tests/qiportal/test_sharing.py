@@ -57,7 +57,9 @@ class TestSitemap:
         root = ET.fromstring(client.get("/sitemap.xml").content)
         for url in root.iter(f"{SITEMAP}url"):
             if url.find(f"{SITEMAP}loc").text.endswith(topic.get_absolute_url()):
-                assert url.find(f"{SITEMAP}lastmod").text == topic.updated_at.date().isoformat()
+                # The date where the portal is (its TIME_ZONE), whatever the hour in UTC.
+                changed = timezone.localdate(topic.updated_at).isoformat()
+                assert url.find(f"{SITEMAP}lastmod").text == changed
                 break
         else:
             pytest.fail("the topic is not in the sitemap")
