@@ -151,6 +151,12 @@ class FAQItem(CitingText, Reviewable, Publishable):
     def is_public(self):
         return super().is_public and self.topic.is_public
 
+    @property
+    def anchor_prefix(self):
+        # An answer is shown on its topic's page, and may share the topic's slug: its anchors
+        # (footnotes, key-term definitions) must not take the topic's ids.
+        return f"faq-{self.slug}"
+
     def link_more(self, html):
         return link_glossary_terms(html, self.anchor_prefix)
 

@@ -29,4 +29,6 @@ def machine_date(value):
     """For <time datetime>: 2026-11-23, or 2026-11-23T12:41:00-07:00 for a moment."""
     if not value:
         return ""
-    return _local(value).isoformat()
+    value = _local(value)
+    # Whole seconds: HTML's date-time syntax allows at most three digits of a fraction.
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value.isoformat()

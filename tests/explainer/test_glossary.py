@@ -36,7 +36,20 @@ def test_each_text_links_its_own_first_use(good_faith):
     topic = TopicFactory(slug="a", body="In good faith.")
     faq = FAQItemFactory(slug="b", answer="Also in good faith.", topic=topic)
     assert term_links(topic.body_html) == [("a-term-good-faith", "good faith")]
-    assert term_links(faq.answer_html) == [("b-term-good-faith", "good faith")]
+    assert term_links(faq.answer_html) == [("faq-b-term-good-faith", "good faith")]
+
+
+def test_an_answer_named_like_its_topic_repeats_no_id_on_the_topic_page(client, good_faith):
+    """Both texts define the term in place; following either link opens its own definition."""
+    topic = TopicFactory(slug="same", body="Good faith, here.[^1]\n\n[^1]: A note.")
+    FAQItemFactory(slug="same", answer="Good faith, there.[^1]\n\n[^1]: Another.", topic=topic)
+
+    page = client.get(topic.get_absolute_url()).text
+
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'href="#([^"]+)"', page):
+        assert target in ids or target == "main"
 
 
 @pytest.mark.parametrize(
@@ -82,7 +95,8 @@ def test_texts_are_linked_again_when_a_term_is_added_changed_or_removed():
 
     term = GlossaryTermFactory(term="liable", slug="liable", definition="First wording.")
     assert term_links(Topic.objects.get(pk=topic.pk).body_html) == [("t-term-liable", "liable")]
-    assert term_links(FAQItem.objects.get(pk=faq.pk).answer_html) == [("q-term-liable", "liable")]
+    answer = FAQItem.objects.get(pk=faq.pk).answer_html
+    assert term_links(answer) == [("faq-q-term-liable", "liable")]
 
     term.definition = "Better wording."
     term.save()

@@ -1,5 +1,7 @@
 import pytest
+from django.utils import timezone
 
+from explainer.models import Topic
 from tests.factories import CitationFactory, CourtCaseFactory, FAQItemFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +111,15 @@ def test_faq_queries_do_not_grow_with_the_answers(client, count_queries):
 def test_case_without_citations_renders(client):
     case = CourtCaseFactory()
     assert "None recorded" in client.get(case.get_absolute_url()).text
+
+
+def test_the_last_change_is_given_to_machines_in_whole_seconds(client):
+    """HTML's date-time syntax allows three digits of a fraction at most; Python gives six."""
+    topic = TopicFactory()
+    topic.updated_at = topic.updated_at.replace(microsecond=123456)
+    Topic.objects.filter(pk=topic.pk).update(updated_at=topic.updated_at)
+
+    page = client.get(topic.get_absolute_url()).text
+
+    moment = timezone.localtime(topic.updated_at).replace(microsecond=0).isoformat()
+    assert f'<time datetime="{moment}">' in page
