@@ -16,7 +16,7 @@ DEV_ENV := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/dev-secret-key)"
 run: $(VENV)/.runtime $(VENV)/dev-secret-key migrate content ## serve the portal
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev $(VENV)/dev-secret-key ## every check and test
+test: $(VENV)/.dev $(VENV)/dev-secret-key node_modules/.installed ## every check and test
 	$(DEV_ENV) $(PY) manage.py check --fail-level WARNING
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
@@ -49,8 +49,8 @@ migrate: $(VENV)/.runtime $(VENV)/dev-secret-key
 content: $(VENV)/.runtime $(VENV)/dev-secret-key
 	$(DEV_ENV) $(PY) manage.py load_content
 
-clean: ## remove the virtual environment (the database stays)
-	rm -rf $(VENV)
+clean: ## remove the virtual environment and test tools (the database stays)
+	rm -rf $(VENV) node_modules
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,15 @@ $(VENV)/.runtime: requirements.txt | $(PY)
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
+
+# Test-only tools from npm (axe-core, vnu.jar), pinned in package-lock.json. Without npm the
+# accessibility and HTML-validation tests skip and say why; CI installs it.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "npm not found: the accessibility and HTML checks will skip (apt-get install npm)"; \
+	fi
 
 $(VENV)/dev-secret-key: | $(PY)
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
