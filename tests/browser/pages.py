@@ -8,6 +8,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 NPM_HINT = "run `npm ci --ignore-scripts` in the project (make test does when npm is installed)"
 
+NOT_FOUND = "/this-page-does-not-exist/"
 # Pages a reader reaches that the sitemap does not list: searches, filtered and invalid case
 # queries, and the page for an address that does not exist.
 EXTRA_PAGES = [
@@ -16,19 +17,27 @@ EXTRA_PAGES = [
     "/search/?q=zebra+crossing",
     "/cases/?outcome=granted&sort=name",
     "/cases/?year_from=abc&court=nowhere",
-    "/this-page-does-not-exist/",
+    NOT_FOUND,
 ]
 
 
-def public_pages(request_context, base_url):
+def expected_status(path):
+    return 404 if path == NOT_FOUND else 200
+
+
+def public_paths(sitemap_xml):
     """Every public page: what the sitemap lists (each published topic, case and index), and
     the pages a reader reaches by searching or filtering."""
-    response = request_context.get(f"{base_url}/sitemap.xml")
-    assert response.ok, response.status
-    locations = re.findall(r"<loc>([^<]+)</loc>", response.text())
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap_xml)
     paths = [urlsplit(location).path for location in locations]
     assert len(paths) > 20, "the shipped content is in the sitemap"
     return paths + EXTRA_PAGES
+
+
+def public_pages(request_context, base_url):
+    response = request_context.get(f"{base_url}/sitemap.xml")
+    assert response.ok, response.status
+    return public_paths(response.text())
 
 
 def screenshot_name(path, width, scheme="light"):
@@ -79,10 +88,16 @@ class Reader:
         if response.status >= 400 and response.request.resource_type != "document":
             self.problems.append(f"HTTP {response.status} for {response.url}")
 
-    def open(self, path, status=200):
+    def open(self, path, status=None):
         response = self.page.goto(path)
+        status = expected_status(path) if status is None else status
         assert response.status == status, f"{path}: HTTP {response.status}"
         return self.page
+
+    def open_disclosures(self):
+        """Open every <details> (key-term definitions, the case filters), to check what they
+        hide as well."""
+        self.page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
 
     def external_requests(self):
         return [
