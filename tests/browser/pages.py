@@ -40,9 +40,10 @@ def public_pages(request_context, base_url):
     return public_paths(response.text())
 
 
-def screenshot_name(path, width, scheme="light"):
+def screenshot_name(path, width):
+    """test-artifacts/screenshots/375/cases-pearson-v-callahan.png, say."""
     slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
-    return f"{width}/{slug}{'-dark' if scheme == 'dark' else ''}.png"
+    return f"{width}/{slug}.png"
 
 
 class Reader:
