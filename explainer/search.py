@@ -224,7 +224,12 @@ class SQLiteSearch:
                 [MARK_START, MARK_END, ELLIPSIS, *params, limit, offset],
             )
             rows = cursor.fetchall()
-        entries = _entries().order_by().in_bulk([row[0] for row in rows])
+        entries = (
+            _entries()
+            .only("kind", "title", "url", "citations")
+            .order_by()
+            .in_bulk([row[0] for row in rows])
+        )
         return [_hit(entries[pk], highlighted(snippet)) for pk, snippet in rows if pk in entries]
 
 
