@@ -81,12 +81,14 @@ class Deployment:
     def manage(self, *args):
         return self.python("manage.py", *args)
 
-    def python(self, *args):
-        """Run Python here with this deployment's settings; its output, or an error."""
+    def python(self, *args, env=None, stdin=None):
+        """Run Python here with this deployment's settings (and `env`), `stdin` as its input;
+        its output, or an error."""
         result = subprocess.run(
             [sys.executable, *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **(env or {})},
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=300,
