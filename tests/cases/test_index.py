@@ -5,6 +5,8 @@ import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.citations import parse_citation
 from cases.models import CourtCase, Outcome
@@ -328,3 +330,18 @@ def test_a_deep_page_costs_the_same_queries_and_keeps_the_order(client, count_qu
         CourtCase.objects.published().order_by("name", "-year").values_list("name", flat=True)
     )
     assert shown == everything[79 * 25 : 80 * 25]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite engine's query plan")
+def test_the_count_of_public_cases_is_read_from_an_index_alone(client):
+    """Through the published_at index the count looked up every case's row for its status: 2 ms
+    of an index page at 10,000 cases, against 0.5 ms from the index of both."""
+    make_published_cases(300)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/cases/")
+    (count,) = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    with connection.cursor() as cursor:
+        plan = cursor.execute(f"EXPLAIN QUERY PLAN {count}").fetchall()
+    assert "USING COVERING INDEX case_public" in plan[0][-1], plan
