@@ -6,9 +6,10 @@ what that reference reaches on the machine of the day.
 """
 
 from qiportal.settings import *  # noqa: F403
-from qiportal.settings import INSTALLED_APPS, TEMPLATES
+from qiportal.settings import BASE_DIR, INSTALLED_APPS, TEMPLATES
 
 INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.sites", "django.contrib.flatpages"]
 SITE_ID = 1
 ROOT_URLCONF = "bench.reference_urls"
-TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]}]  # noqa: F405
+# bench/templates/flatpages/default.html: a minimal template, like the one in Django's docs.
+TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]}]
