@@ -43,6 +43,27 @@ def wait_for(url, seconds=60):
     raise TimeoutError(f"nothing answered at {url}")
 
 
+def start_redis():
+    """A Redis server of its own on a free port of 127.0.0.1, keeping nothing on disk: the
+    process (for the caller to stop) and its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
+         "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise TimeoutError("redis-server did not start")
+
+
 class Deployment:
     def __init__(self, workdir, *, redis=True, sqlite=False, extra_env=None):
         self.workdir = Path(workdir)
@@ -116,23 +137,9 @@ class Deployment:
         return parts._replace(path=f"/{name}").geturl(), drop
 
     def start_redis(self):
-        port = free_port()
-        self.processes.append(
-            subprocess.Popen(
-                [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
-                 "--save", "", "--appendonly", "no"],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )  # fmt: skip
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return f"redis://127.0.0.1:{port}/0"
-            except OSError:
-                time.sleep(0.1)
-        raise TimeoutError("redis-server did not start")
+        process, url = start_redis()
+        self.processes.append(process)
+        return url
 
     def start_app_server(self, workers=2, log=None, **env):
         """A gunicorn instance with production settings (and `env`); returns its base URL.

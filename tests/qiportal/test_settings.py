@@ -115,11 +115,11 @@ def test_hsts_can_be_turned_off():
     assert setting("SECURE_HSTS_SECONDS", **PRODUCTION, DJANGO_HSTS_SECONDS="0") == "0"
 
 
-def test_redis_url_selects_djangos_redis_cache():
+def test_redis_url_selects_the_redis_cache():
     backend = setting(
         "CACHES['default']['BACKEND']", **PRODUCTION, REDIS_URL="redis://127.0.0.1:6399/0"
     )
-    assert backend == "'django.core.cache.backends.redis.RedisCache'"
+    assert backend == "'qiportal.rediscache.RedisCache'"
     assert setting("CACHES['default']['BACKEND']", **PRODUCTION) == "'qiportal.filecache.FileCache'"
 
 

@@ -1,0 +1,57 @@
+"""The shared cache on a real Redis, as app servers on several machines use it."""
+
+import os
+import shutil
+
+import pytest
+import redis
+from django.core.cache import cache
+
+from bench.deployment import start_redis
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        shutil.which("redis-server") is None,
+        reason="redis-server is not installed (apt-get install redis-server; .ci/run installs it)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    process, url = start_redis()
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "qiportal.rediscache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "qiportal",
+        }
+    }
+    cache.clear()
+    return redis.Redis.from_url(redis_url)
+
+
+def test_a_worker_forked_after_the_cache_was_used_still_reads_and_writes(redis_cache):
+    """As gunicorn forks its workers: the child must not talk on the parent's connection."""
+    cache.set("from-parent", "written before the fork")
+    pid = os.fork()
+    if pid == 0:  # the child: report through the exit code only
+        code = 1
+        try:
+            if cache.get("from-parent") == "written before the fork":
+                cache.set("from-child", "written after the fork")
+                code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert cache.get("from-parent") == "written before the fork"
+    assert cache.get("from-child") == "written after the fork"
