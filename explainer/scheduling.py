@@ -5,7 +5,8 @@ without anyone acting.
 Pages ask `published()` at request time, so the item itself appears on time. What was worked out
 from the content beforehand (links to a case that was not public yet, cached pages) is brought
 up to date by `content_state()`, which the page cache middleware calls on every request: one
-cache read, and real work only on the first request after a scheduled time.
+cache read (together with the page's), and real work only on the first request after a
+scheduled time.
 """
 
 import uuid
@@ -36,9 +37,12 @@ def next_scheduled_publication():
     return min((time for time in times if time), default=None)
 
 
-def content_state():
-    """The content's current state, after publishing whatever has come due."""
-    state = cache.get(CONTENT_STATE_KEY)
+def content_state(stored=None):
+    """
+    The content's current state, after publishing whatever has come due. `stored` is the state
+    as the caller has just read it from the cache along with something else, if it has.
+    """
+    state = stored if stored is not None else cache.get(CONTENT_STATE_KEY)
     if state is None:
         fresh = ContentState(uuid.uuid4().hex, next_scheduled_publication())
         # Workers racing here agree on the first state stored; if a change has dropped it

@@ -1,11 +1,12 @@
 """
 Anonymous readers' pages, rendered once and then served from the shared cache.
 
-The key of every cached page carries the content version, and every change readers could see
-replaces the version (`content_changed()`, after the change commits), so no worker and no app
-server ever serves a page older than the last change: the next request renders it again. The
-cache is shared (Redis, or files on one machine), so one worker's render serves them all. A hit
-costs two cache reads (the content state, the page) and no query.
+Every cached page is stored with the content version it was rendered from, and every change
+readers could see replaces the version (`content_changed()`, after the change commits), so no
+worker and no app server ever serves a page older than the last change: the next request
+renders it again, in the same cache entry. The cache is shared (Redis, or files on one machine),
+so one worker's render serves them all. A hit costs one read of the cache (the content state and
+the page together: one round trip to Redis) and no query.
 
 Never cached, never served from the cache: anything for a request that carries a session
 cookie (staff: drafts, previews, the admin), methods other than GET and HEAD, answers other
@@ -20,6 +21,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from explainer.publishing import CONTENT_STATE_KEY
 from explainer.scheduling import content_state
 
 NEVER_CACHED = ("/admin/", "/markdownx/")
@@ -31,20 +33,22 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         # Every request, cached or not, first brings scheduled publications up to date.
-        version = content_state().version
         if not self.for_anyone(request):
+            content_state()
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 patch_cache_control(response, private=True, no_store=True)
             return response
-        key = self.key(request, version)
-        stored = cache.get(key)
-        if stored is not None:
-            return self.rebuild(*stored)
+        key = self.key(request)
+        found = cache.get_many([CONTENT_STATE_KEY, key])
+        version = content_state(found.get(CONTENT_STATE_KEY)).version
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            return self.rebuild(*stored[1:])
         response = self.get_response(request)
         if self.may_keep(response):
             self.mark_public(response)
-            cache.set(key, self.freeze(response), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (version, *self.freeze(response)), settings.PAGE_CACHE_SECONDS)
             response["X-Cache"] = "miss"
         return response
 
@@ -58,11 +62,10 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
-    def key(request, version):
+    def key(request):
         gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
         where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{gzip}"
-        digest = hashlib.sha256(where.encode()).hexdigest()
-        return f"qiportal:page:{version}:{digest}"
+        return f"qiportal:page:{hashlib.sha256(where.encode()).hexdigest()}"
 
     @staticmethod
     def may_keep(response):

@@ -81,6 +81,24 @@ def test_any_change_lets_every_cached_page_go(client, committed):
     assert "New v. Case" in client.get("/cases/").text
 
 
+def test_the_cache_keeps_one_copy_of_a_page_however_often_content_changes(
+    client, committed, settings, tmp_path
+):
+    """Each change replaces the page's entry: the cache does not fill up as editors work."""
+    settings.CACHES = {
+        "default": {"BACKEND": "qiportal.filecache.FileCache", "LOCATION": str(tmp_path)}
+    }
+    topic = TopicFactory()
+    for number in range(5):
+        topic.title = f"Edit number {number}"
+        committed(topic.save)
+        response = client.get("/")
+        assert response["X-Cache"] == "miss"
+        assert f"Edit number {number}" in response.text
+    assert client.get("/")["X-Cache"] == "hit"
+    assert len(list(tmp_path.glob("*.djcache"))) == 2  # the content state and the page
+
+
 def test_bulk_publishing_shows_at_once(client, committed):
     topic = TopicFactory(title="Waiting in drafts", draft=True)
     assert "Waiting in drafts" not in client.get("/").text

@@ -8,6 +8,7 @@ import redis
 from django.core.cache import cache
 
 from bench.deployment import start_redis
+from tests.factories import TopicFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -37,6 +38,23 @@ def redis_cache(settings, redis_url):
     }
     cache.clear()
     return redis.Redis.from_url(redis_url)
+
+
+def commands_run(server):
+    """How many commands the Redis server has run, not counting these questions."""
+    stats = server.info("commandstats")
+    return sum(stat["calls"] for name, stat in stats.items() if name != "cmdstat_info")
+
+
+def test_a_cached_page_costs_one_round_trip_to_redis(client, settings, redis_cache):
+    settings.PAGE_CACHE_ENABLED = True
+    url = TopicFactory(title="Read from Redis").get_absolute_url()
+    first = client.get(url)
+    before = commands_run(redis_cache)
+    second = client.get(url)
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert commands_run(redis_cache) - before == 1
 
 
 def test_a_worker_forked_after_the_cache_was_used_still_reads_and_writes(redis_cache):
