@@ -2,14 +2,14 @@
 `make bench`: how fast the portal is on this machine.
 
 For 15 cases and then for 10,000, it sets up a production-like deployment (SQLite, the shared
-file cache, gunicorn with 2 workers, production settings), drives it with wrk when it is
-installed (else with the bundled client below, and says so), and prints for each page:
-requests per second and p50/p99 latency with the page cache on and off, database queries per
-request (a cache miss, a hit, and with the cache off), and the ratio of its requests per second
-to a static file of the same size served by the same server in the same run. Each page is run
-in rounds (static file, cached, uncached, in turn) and the median round reported, since this
-machine is shared. Then it checks the targets of issue 6 and writes the figures to
-bench/results/latest.json.
+file cache or with --redis a Redis server, gunicorn with 2 workers, production settings),
+drives it with wrk when it is installed (else with the bundled client below, and says so), and
+prints for each page: requests per second and p50/p99 latency with the page cache on and off,
+database queries per request (a cache miss, a hit, and with the cache off), and the ratio of
+its requests per second to a static file of the same size served by the same server in the
+same run. Each page is run in rounds (static file, cached, uncached, in turn) and the median
+round reported, since this machine is shared. Then it checks the targets of issue 6 and writes
+the figures to bench/results/latest.json.
 
 Everything runs on 127.0.0.1, in bounded runs, and is stopped at the end.
 """
@@ -218,8 +218,8 @@ def start_reference(deployment, content):
     return deployment.start_app_server(DJANGO_PAGE_CACHE="0", **env) + "/reference/home/"
 
 
-def measure_scenario(cases, seconds, connections, rounds, load, workdir):
-    deployment = Deployment(workdir, redis=False, sqlite=True)
+def measure_scenario(cases, seconds, connections, rounds, load, workdir, redis=False):
+    deployment = Deployment(workdir, redis=redis, sqlite=True)
     try:
         deployment.python("-c", GENERATE_CASES.format(count=cases))
         deployment.manage("rebuild_search_index")  # and the planner's statistics
@@ -362,6 +362,12 @@ def main():
     )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--cases", type=int, nargs="+", default=[15, 10_000])
+    parser.add_argument(
+        "--redis",
+        action="store_true",
+        help="keep the shared cache in a Redis server of the run's own, as several app servers "
+        "do, instead of in files",
+    )
     options = parser.parse_args()
 
     if shutil.which("wrk"):
@@ -380,11 +386,19 @@ def main():
         with tempfile.TemporaryDirectory(prefix="qiportal-bench-") as workdir:
             scenarios.append(
                 measure_scenario(
-                    cases, options.seconds, options.connections, options.rounds, load, workdir
+                    cases,
+                    options.seconds,
+                    options.connections,
+                    options.rounds,
+                    load,
+                    workdir,
+                    redis=options.redis,
                 )
             )
 
     text = report(scenarios, client)
+    if options.redis:
+        text = "The shared cache: Redis.\n" + text
     verdicts = check(scenarios)
     print("\n" + text + "\n")
     for ok, line in verdicts:
@@ -396,6 +410,7 @@ def main():
             {
                 "date": datetime.now().isoformat(timespec="seconds"),
                 "client": client,
+                "cache": "redis" if options.redis else "files",
                 "scenarios": scenarios,
                 "verdicts": verdicts,
             },
