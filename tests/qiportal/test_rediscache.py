@@ -28,7 +28,8 @@ def redis_url():
 
 
 @pytest.fixture
-def redis_cache(settings, redis_url):
+def redis_server(settings, redis_url):
+    """The portal's cache in a Redis of its own, emptied; the server, to ask what it ran."""
     settings.CACHES = {
         "default": {
             "BACKEND": "qiportal.rediscache.RedisCache",
@@ -46,19 +47,19 @@ def commands_run(server):
     return sum(stat["calls"] for name, stat in stats.items() if name != "cmdstat_info")
 
 
-def test_a_cached_page_costs_one_round_trip_to_redis(client, settings, redis_cache):
+def test_a_cached_page_costs_one_round_trip_to_redis(client, settings, redis_server):
     settings.PAGE_CACHE_ENABLED = True
     url = TopicFactory(title="Read from Redis").get_absolute_url()
     first = client.get(url)
-    before = commands_run(redis_cache)
+    before = commands_run(redis_server)
     second = client.get(url)
     assert second["X-Cache"] == "hit"
     assert second.content == first.content
-    assert commands_run(redis_cache) - before == 1
+    assert commands_run(redis_server) - before == 1
 
 
-def test_a_worker_forked_after_the_cache_was_used_still_reads_and_writes(redis_cache):
-    """As gunicorn forks its workers: the child must not talk on the parent's connection."""
+def test_a_worker_forked_after_the_cache_was_used_still_reads_and_writes(redis_server):
+    """As gunicorn forks its workers: the client the parent kept works in the child too."""
     cache.set("from-parent", "written before the fork")
     pid = os.fork()
     if pid == 0:  # the child: report through the exit code only
