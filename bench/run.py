@@ -61,9 +61,9 @@ GENERATE_CASES = """
 import django
 django.setup()
 from django.db import transaction
-from cases.models import CaseTopic, Citation, Court, CourtCase, Outcome
-from explainer.models import Topic
-from explainer.publishing import PublishState
+from cases.models import Citation, Court, CourtCase, Outcome
+from explainer.models import CaseTopic, Topic
+from qiportal.publishing import PublishState
 
 HOLDINGS = [
     "The officers were entitled to qualified immunity on the excessive force claim.",

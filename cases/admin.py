@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db import models
 
 from cases.forms import CitationForm, CitationFormSet, search_condition
-from cases.models import CaseTopic, Citation, Court, CourtCase
-from explainer.admin import TIMESTAMPS, HistoryAdmin, PublishableAdmin, PublishStateFilter
+from cases.models import Citation, Court, CourtCase
+from qiportal.admin import TIMESTAMPS, HistoryAdmin, PublishableAdmin, PublishStateFilter
 
 
 @admin.register(Court)
@@ -21,15 +21,10 @@ class CitationInline(admin.TabularInline):
     fields = ["citation", "position"]
 
 
-class CaseTopicInline(admin.TabularInline):
-    model = CaseTopic
-    extra = 1
-    autocomplete_fields = ["topic"]
-    verbose_name_plural = "topics this case belongs to"
-
-
 @admin.register(CourtCase)
 class CourtCaseAdmin(PublishableAdmin):
+    """The apps above add their inlines by registering a subclass (the explainer's topics)."""
+
     list_display = ["name", "year", "court", "outcome", "state", "updated_at"]
     list_filter = [PublishStateFilter, "outcome", "court"]
     list_select_related = ["court"]
@@ -37,7 +32,7 @@ class CourtCaseAdmin(PublishableAdmin):
     search_help_text = "Case name, words of the holding, or a citation such as 555 U.S. 223."
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["court"]
-    inlines = [CitationInline, CaseTopicInline]
+    inlines = [CitationInline]
     formfield_overrides = {
         **PublishableAdmin.formfield_overrides,
         models.URLField: {"assume_scheme": "https"},

@@ -9,8 +9,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from cases.citations import CITATION_FORM, parse_citation
-from cases.models import FIRST_YEAR, LAST_YEAR, CaseTopic, Citation, Court, Outcome
-from explainer.models import Topic
+from cases.extensions import facets
+from cases.models import FIRST_YEAR, LAST_YEAR, Citation, Court, Outcome
 
 SORTS = {
     "newest": ("Newest first", ["-year", "name"]),
@@ -23,7 +23,8 @@ SEARCH_MAX_LENGTH = 200
 
 class CaseFilterForm(forms.Form):
     """
-    The case index's filters, read from the query string.
+    The case index's filters, read from the query string: its own, and one per facet that an
+    app above registered (cases.extensions), before the sort.
 
     A value that is not valid is ignored (the page says which and why), and the rest still
     apply, so any URL gives a normal page.
@@ -47,7 +48,6 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=[("", "Any outcome"), *Outcome.choices],
     )
-    topic = forms.ChoiceField(label="Topic", required=False)
     sort = forms.ChoiceField(
         label="Sort",
         required=False,
@@ -61,10 +61,14 @@ class CaseFilterForm(forms.Form):
             ("", "All courts"),
             *Court.objects.values_list("slug", "name"),
         ]
-        self.fields["topic"].choices = [
-            ("", "All topics"),
-            *Topic.objects.published().values_list("slug", "title"),
-        ]
+        self.facets = facets()
+        for facet in self.facets:
+            self.fields[facet.name] = forms.ChoiceField(
+                label=facet.label,
+                required=False,
+                choices=[("", facet.any_label), *facet.choices()],
+            )
+        self.order_fields([*(name for name in self.fields if name != "sort"), "sort"])
 
     def clean(self):
         cleaned = super().clean()
@@ -117,7 +121,12 @@ class CaseFilterForm(forms.Form):
 
     @property
     def menus(self):
-        return {name: self.menu(name) for name in ("court", "topic", "outcome", "sort")}
+        return {name: self.menu(name) for name in ("court", "outcome", "sort")}
+
+    @property
+    def facet_menus(self):
+        """(facet, its menu) for each facet's filter."""
+        return [(facet, self.menu(facet.name)) for facet in self.facets]
 
     @property
     def display_q(self):
@@ -137,10 +146,9 @@ class CaseFilterForm(forms.Form):
             queryset = queryset.filter(year__lte=values["year_to"])
         if "outcome" in values:
             queryset = queryset.filter(outcome=values["outcome"])
-        if "topic" in values:
-            queryset = queryset.filter(
-                Exists(CaseTopic.objects.filter(case=OuterRef("pk"), topic__slug=values["topic"]))
-            )
+        for facet in self.facets:
+            if facet.name in values:
+                queryset = queryset.filter(facet.condition(values[facet.name]))
         return queryset.order_by(*SORTS[values.get("sort", DEFAULT_SORT)][1])
 
 

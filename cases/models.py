@@ -3,143 +3,24 @@ from operator import or_
 
 import reversion
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
-from cases.citations import CitationKey, Target, link_citations
-from explainer import search
-from explainer.publishing import Publishable, PublishableQuerySet, content_changed
-from qiportal.markup import render_markdown
+from cases.citations import CitationKey
+from qiportal.changes import Content, ContentQuerySet
+from qiportal.publishing import Publishable
+from qiportal.texts import RenderedText
 
 # The Supreme Court first sat in 1790; nothing in the index can be older or far in the future.
 FIRST_YEAR = 1789
 LAST_YEAR = 2100
 
 
-class CitingText(models.Model):
-    """
-    A Markdown text whose case citations link to the case index.
-
-    Saving renders the text once (Markdown, sanitised, citations linked) and records which
-    citations it holds, so that when a case changes, `refresh_citing_texts()` can render again
-    exactly the texts that cite it.
-    """
-
-    source_field, html_field = "body", "body_html"
-    # The name of this text's foreign key on Mention.
-    mention_source = None
-    # Its kind in the site search (None: not searched).
-    search_kind = None
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.render()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self.record_mentions()
-            if self.search_kind:
-                search.index(self)
-        content_changed()
-
-    def delete(self, *args, **kwargs):
-        kind, pk = self.search_kind, self.pk
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            if kind:
-                search.remove(kind, [pk])
-        return result
-
-    @property
-    def anchor_prefix(self):
-        return self.slug
-
-    def render(self):
-        """Markdown to sanitised HTML, citations linked, then whatever else the text links."""
-        html = render_markdown(getattr(self, self.source_field), anchor_prefix=self.anchor_prefix)
-        self.citations_found = link_citations(html, lookup_cases)
-        setattr(self, self.html_field, self.link_more(self.citations_found.html))
-
-    def link_more(self, html):
-        """A step for texts that link more than citations (key terms, in the explainer)."""
-        return html
-
-    def record_mentions(self):
-        found = self.citations_found
-        Mention.objects.filter(**{self.mention_source: self}).delete()
-        Mention.objects.bulk_create(
-            Mention(
-                volume=key.volume,
-                reporter=key.reporter,
-                page=key.page,
-                case_id=found.targets[key].case_id if key in found.targets else None,
-                linked=bool(key in found.targets and found.targets[key].url),
-                **{self.mention_source: self},
-            )
-            for key in found.mentions
-        )
-
-    def refresh_links(self):
-        """Render again because a case it cites changed: not an edit, so 'last changed' stays."""
-        self.render()
-        type(self).objects.filter(pk=self.pk).update(
-            **{self.html_field: getattr(self, self.html_field)}
-        )
-        self.record_mentions()
-        content_changed()
-
-
-def lookup_cases(keys):
-    """Where each citation points: {key: Target}, a link only for a public case."""
-    targets = {}
-    for citation in Citation.objects.for_keys(keys).select_related("case"):
-        case = citation.case
-        url = case.get_absolute_url() if case.is_public else None
-        targets[citation.key] = Target(url=url, case_id=case.pk)
-    return targets
-
-
-def refresh_citing_texts(keys=(), case=None):
-    """Render again every text that cites one of `keys` (or `case`), so no link goes stale."""
-    keys = set(keys)
-    condition = Q(pk__in=[])
-    if keys:
-        condition |= Mention.key_condition(keys)
-    if case is not None and case.pk:
-        condition |= Q(case=case)
-    refresh_texts_of(Mention.objects.filter(condition))
-
-
-def refresh_due_links():
-    """Link citations of cases whose scheduled publication time has come (nobody saved
-    anything when it came, so the texts citing them still show plain text)."""
-    refresh_texts_of(Mention.objects.filter(linked=False, case__in=CourtCase.objects.published()))
-
-
-def refresh_texts_of(mentions):
-    querysets = []
-    for source in Mention.SOURCES:
-        ids = {value for value in mentions.values_list(f"{source}_id", flat=True) if value}
-        if ids:
-            querysets.append(
-                Mention._meta.get_field(source).related_model.objects.filter(pk__in=ids)
-            )
-    refresh_texts(querysets)
-
-
-def refresh_texts(querysets):
-    """Render these texts again (their links changed, not their words)."""
-    for queryset in querysets:
-        for text in queryset:
-            text.refresh_links()
-
-
 @reversion.register()
-class Court(models.Model):
+class Court(Content):
     name = models.CharField(
         max_length=200,
         unique=True,
@@ -161,18 +42,6 @@ class Court(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
-
-
-# The texts that cite cases: each is a foreign key on Mention.
-MENTION_SOURCES = ["introduction", "topic", "faq_item", "citing_case"]
 
 # Reporters of the Supreme Court only: a citation to them names the court by itself.
 SUPREME_COURT_REPORTERS = {"U.S.", "S. Ct.", "L. Ed.", "L. Ed. 2d"}
@@ -191,31 +60,14 @@ class Outcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class CourtCaseQuerySet(PublishableQuerySet):
-    """Bulk changes that alter what a citation links to render the citing texts again."""
+# Rendered HTML is left out of history: restoring a version renders it again. (The explainer
+# adds the case's topics to what its versions keep: explainer.apps.)
+@reversion.register(follow=["citations"], exclude=["summary_html"])
+class CourtCase(RenderedText, Publishable):
+    """A court decision in the index; its summary may cite other cases."""
 
-    def delete(self):
-        return self._then_refresh(super().delete)
-
-    def publish_now(self):
-        return self._then_refresh(super().publish_now)
-
-    def unpublish(self):
-        return self._then_refresh(super().unpublish)
-
-    def _then_refresh(self, change):
-        keys = list(Citation.objects.filter(case__in=self).keys())
-        with transaction.atomic():
-            result = change()
-            refresh_citing_texts(keys)
-        return result
-
-
-@reversion.register(follow=["citations", "topic_links"], exclude=["summary_html"])
-class CourtCase(CitingText, Publishable):
-    mention_source = "citing_case"
-    search_kind = "case"
-    source_field, html_field = "summary", "summary_html"
+    text_source, text_html = "summary", "summary_html"
+    text_links = ("citations",)
 
     name = models.CharField(
         max_length=200,
@@ -253,21 +105,12 @@ class CourtCase(CitingText, Publishable):
         db_index=True,
         help_text="What the decision meant for the official who was sued.",
     )
-    topics = models.ManyToManyField(
-        "explainer.Topic",
-        through="CaseTopic",
-        blank=True,
-        related_name="cases",
-        help_text="The explainer topics this case belongs to.",
-    )
     opinion_url = models.URLField(
         "other opinion link",
         blank=True,
         help_text="A link to the opinion at another source. Links to Justia and CourtListener "
         "are made from a U.S. Reports citation without this.",
     )
-
-    objects = CourtCaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "name"]
@@ -298,21 +141,8 @@ class CourtCase(CitingText, Publishable):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            # Its address, its publish state or its existence may have changed.
-            refresh_citing_texts(self.citations.keys(), case=self)
-
     def get_absolute_url(self):
         return reverse("cases:detail", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs):
-        keys = list(self.citations.keys())
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            refresh_citing_texts(keys)
-        return result
 
     def search_document(self):
         return {
@@ -354,41 +184,7 @@ class CourtCase(CitingText, Publishable):
         return links
 
 
-@reversion.register()
-class CaseTopic(models.Model):
-    """A case's place under an explainer topic (kept in history with the case and the topic)."""
-
-    case = models.ForeignKey(
-        CourtCase, on_delete=models.CASCADE, related_name="topic_links", db_column="courtcase_id"
-    )
-    topic = models.ForeignKey(
-        "explainer.Topic",
-        on_delete=models.CASCADE,
-        related_name="case_links",
-        help_text="An explainer topic this case belongs to.",
-    )
-
-    class Meta:
-        # The table Django made for the plain many-to-many field this model replaced.
-        db_table = "cases_courtcase_topics"
-        unique_together = [("case", "topic")]
-        ordering = ["id"]
-        verbose_name = "topic"
-
-    def __str__(self):
-        return f"{self.case} under {self.topic}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
-
-
-class CitationQuerySet(models.QuerySet):
+class CitationQuerySet(ContentQuerySet):
     def for_keys(self, keys):
         keys = list(keys)
         return self.filter(Mention.key_condition(keys)) if keys else self.none()
@@ -401,7 +197,7 @@ class CitationQuerySet(models.QuerySet):
 
 
 @reversion.register()
-class Citation(models.Model):
+class Citation(Content):
     """One published location of a decision: volume, reporter and first page."""
 
     US_REPORTS = "U.S."
@@ -433,28 +229,8 @@ class Citation(models.Model):
     def __str__(self):
         return f"{self.volume} {self.reporter} {self.page}"
 
-    def save(self, *args, **kwargs):
-        keys = {self.key}
-        if self.pk:
-            keys.update(Citation.objects.filter(pk=self.pk).keys())
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            refresh_citing_texts(keys)
-            search.index(self.case)
-        content_changed()
-
     def get_absolute_url(self):
         return self.case.get_absolute_url()
-
-    def delete(self, *args, **kwargs):
-        key, case = self.key, self.case
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            refresh_citing_texts([key])
-            if CourtCase.objects.filter(pk=case.pk).exists():
-                search.index(case)
-        content_changed()
-        return result
 
     @property
     def key(self):
@@ -471,11 +247,11 @@ class Citation(models.Model):
 
 class Mention(models.Model):
     """
-    A citation found in one text (the introduction, a topic, an FAQ answer or a case summary),
-    with the case it names when that case is in the index. Written when the text is saved.
+    A citation found in a text (the introduction, a topic, an answer, a case's summary: any
+    RenderedText that runs the citation linker), with the case it names when that case is in
+    the index. Written when the text is rendered (cases.linking), so that when a case changes,
+    exactly the texts that cite it are rendered again.
     """
-
-    SOURCES = MENTION_SOURCES
 
     volume = models.PositiveIntegerField()
     reporter = models.CharField(max_length=30)
@@ -491,49 +267,15 @@ class Mention(models.Model):
     linked = models.BooleanField(
         default=False, help_text="Whether the text shows it as a link (its case was public)."
     )
-    introduction = models.ForeignKey(
-        "explainer.Introduction",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="citation_mentions",
-    )
-    topic = models.ForeignKey(
-        "explainer.Topic",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="citation_mentions",
-    )
-    faq_item = models.ForeignKey(
-        "explainer.FAQItem",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="citation_mentions",
-    )
-    citing_case = models.ForeignKey(
-        CourtCase,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="citation_mentions",
-    )
+    # The text it was found in: its model's label ("explainer.topic") and its primary key.
+    text_type = models.CharField(max_length=100)
+    text_id = models.PositiveBigIntegerField()
 
     class Meta:
         ordering = ["volume", "reporter", "page"]
-        indexes = [models.Index(fields=["volume", "reporter", "page"], name="mention_key")]
-        constraints = [
-            models.CheckConstraint(
-                condition=reduce(
-                    or_,
-                    (
-                        Q(**{f"{name}__isnull": name != chosen for name in MENTION_SOURCES})
-                        for chosen in MENTION_SOURCES
-                    ),
-                ),
-                name="mention_has_one_source",
-            ),
+        indexes = [
+            models.Index(fields=["volume", "reporter", "page"], name="mention_key"),
+            models.Index(fields=["text_type", "text_id"], name="mention_text"),
         ]
 
     def __str__(self):
@@ -544,3 +286,21 @@ class Mention(models.Model):
         return reduce(
             or_, (Q(volume=key.volume, reporter=key.reporter, page=key.page) for key in keys)
         )
+
+    @staticmethod
+    def in_text(text):
+        """The condition for mentions found in `text` (an instance of a RenderedText model)."""
+        return Q(text_type=text._meta.label_lower, text_id=text.pk)
+
+    @staticmethod
+    def in_texts_of(model, pks=None):
+        """Mentions found in texts of `model` (in these, if `pks` is given)."""
+        condition = Q(text_type=model._meta.label_lower)
+        return condition if pks is None else condition & Q(text_id__in=pks)
+
+
+def texts_citing(case, model):
+    """The texts of `model` (a RenderedText model) that cite `case`."""
+    return model.objects.filter(
+        pk__in=Mention.objects.filter(Mention.in_texts_of(model), case=case).values("text_id")
+    )

@@ -2,18 +2,17 @@ import csv
 import json
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.text import get_text_list
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from cases.extensions import discussions, facets
 from cases.forms import CaseFilterForm
-from cases.models import CourtCase
-from explainer.models import FAQItem, Topic
-from explainer.views import StaffPreviewMixin
+from cases.models import CourtCase, texts_citing
 from qiportal.seo import PageMetaMixin
+from qiportal.views import StaffPreviewMixin
 
 
 def filtered_cases(form):
@@ -98,21 +97,25 @@ class CaseDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
             super()
             .get_queryset()
             .select_related("court")
-            .prefetch_related("citations", Prefetch("topics", queryset=Topic.objects.published()))
+            .prefetch_related("citations", *(facet.prefetch() for facet in facets()))
         )
 
     def get_context_data(self, **kwargs):
         case = self.object
         return super().get_context_data(
-            discussed_in_topics=Topic.objects.published()
-            .filter(citation_mentions__case=case)
-            .distinct(),
-            discussed_in_faq=FAQItem.objects.published()
-            .filter(citation_mentions__case=case)
-            .select_related("topic")
-            .distinct(),
+            discussed_in=self.discussed_in(case),
+            facet_groups=[(facet, facet.of(case)) for facet in facets()],
             **kwargs,
         )
+
+    @staticmethod
+    def discussed_in(case):
+        """(text, what it is) for each public text that cites the case, kind by kind."""
+        return [
+            (text, discussion.label)
+            for discussion in discussions()
+            for text in texts_citing(case, discussion.model).published()
+        ]
 
 
 # Cells a spreadsheet would run as a formula start with one of these.
@@ -127,19 +130,22 @@ def spreadsheet_safe(value):
 
 
 class CaseExportView(View):
-    """The cases the index's filters select, all of them, as a file to download."""
+    """The cases the index's filters select, all of them, as a file to download: a column for
+    each facet (cases.extensions) after the holding."""
 
-    columns = [
-        "name",
-        "citations",
-        "court",
-        "year",
-        "outcome",
-        "holding",
-        "topics",
-        "url",
-        "opinion_links",
-    ]
+    @property
+    def columns(self):
+        return [
+            "name",
+            "citations",
+            "court",
+            "year",
+            "outcome",
+            "holding",
+            *(facet.plural for facet in facets()),
+            "url",
+            "opinion_links",
+        ]
 
     def get(self, request):
         form = CaseFilterForm(request.GET)
@@ -150,9 +156,7 @@ class CaseExportView(View):
                 f"{get_text_list(problems, 'and')}. Fix or remove them and try again.\n",
                 content_type="text/plain; charset=utf-8",
             )
-        cases = filtered_cases(form).prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.published().only("title"))
-        )
+        cases = filtered_cases(form).prefetch_related(*(facet.prefetch() for facet in facets()))
         return self.respond(self.rows(cases.iterator(chunk_size=500)))
 
     def rows(self, cases):
@@ -164,7 +168,7 @@ class CaseExportView(View):
                 "year": case.year,
                 "outcome": case.get_outcome_display(),
                 "holding": case.holding,
-                "topics": [topic.title for topic in case.topics.all()],
+                **{facet.plural: [str(group) for group in facet.of(case)] for facet in facets()},
                 "url": self.request.build_absolute_uri(case.get_absolute_url()),
                 "opinion_links": [url for _, url in case.opinion_links()],
             }
@@ -177,16 +181,16 @@ class Echo:
 
 class CaseCSVView(CaseExportView):
     def respond(self, rows):
-        writer = csv.writer(Echo())
+        writer, columns = csv.writer(Echo()), self.columns
 
         def lines():
             yield "\ufeff"  # a byte-order mark, so spreadsheets read the file as UTF-8
-            yield writer.writerow(self.columns)
+            yield writer.writerow(columns)
             for row in rows:
                 yield writer.writerow(
                     [
                         spreadsheet_safe("; ".join(value) if isinstance(value, list) else value)
-                        for value in (row[column] for column in self.columns)
+                        for value in (row[column] for column in columns)
                     ]
                 )
 

@@ -4,3 +4,28 @@ from django.apps import AppConfig
 class ExplainerConfig(AppConfig):
     name = "explainer"
     verbose_name = "Explainer"
+
+    def ready(self):
+        from cases import extensions
+        from cases.models import CourtCase
+        from explainer.facets import TopicFacet
+        from explainer.linking import KeyTermLinker
+        from explainer.models import FAQItem, Topic
+        from qiportal import history, search, texts
+
+        texts.register(KeyTermLinker())
+        search.register(Topic, kind="topic", label="Explainer")
+        # An answer is public while its topic is: its entry follows the topic's changes.
+        search.register(
+            FAQItem,
+            kind="faq",
+            label="Question and answer",
+            follows=("topic",),
+            select_related=("topic",),
+        )
+        # The case index offers the topics as a filter, a column and a list on each case page,
+        # and lists where a case is discussed; a case's versions keep its topics.
+        extensions.register_facet(TopicFacet())
+        extensions.register_discussion(Topic, "explainer")
+        extensions.register_discussion(FAQItem, "questions and answers")
+        history.follow(CourtCase, "topic_links")

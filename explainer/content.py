@@ -7,24 +7,17 @@ One format serves three jobs: the shipped content (explainer/content/portal.toml
 read and checked by a person. Rendered HTML is never stored in it: it is rendered again on load.
 """
 
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from cases.citations import parse_citation
-from cases.models import CaseTopic, Citation, Court, CourtCase, refresh_citing_texts
-from explainer.models import FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
-from explainer.publishing import PublishState
+from cases.models import Citation, Court, CourtCase
+from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
+from qiportal import changes
+from qiportal.publishing import PublishState
 
 FORMAT = "qiportal-content"
 VERSION = 1
-
-
-def update_planner_statistics():
-    """After a bulk load: the database's query planner learns what the tables now hold (which
-    index is selective), as SQLite and PostgreSQL both do with ANALYZE."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 class ContentError(ValueError):
@@ -83,7 +76,7 @@ def create_court(data):
 
 
 def create_case(data, court, topics, *, now):
-    """A case with its citations (in order) and its topics; returns it and its citation keys."""
+    """A case with its citations (in order) and its topics."""
     try:
         keys = [parse_citation(text) for text in data["citations"]]
     except ValueError as error:
@@ -108,7 +101,7 @@ def create_case(data, court, topics, *, now):
         for slug in data.get("topics", [])
         if slug in topics
     )
-    return case, keys
+    return case
 
 
 def export_content():
@@ -234,7 +227,7 @@ def import_content(data):
         )
     now = timezone.now()
     try:
-        with transaction.atomic():
+        with changes.batch():  # one transaction; links and search worked out once, at the end
             return _import(data, now)
     except (KeyError, TypeError) as error:
         raise ContentError(f"The file is missing or mistypes a field: {error}.") from error
@@ -253,12 +246,9 @@ def _import(data, now):
         for position, item in enumerate(data.get("faq", []))
     ]
     courts = {item["slug"]: create_court(item) for item in data.get("courts", [])}
-    cases, keys = [], []
-    for item in data.get("cases", []):
-        case, case_keys = create_case(item, courts[item["court"]], topics, now=now)
-        cases.append(case)
-        keys.extend(case_keys)
-    refresh_citing_texts(keys)
+    cases = [
+        create_case(item, courts[item["court"]], topics, now=now) for item in data.get("cases", [])
+    ]
     for model, objects, items in [
         (GlossaryTerm, terms, data.get("glossary", [])),
         (Topic, topics.values(), data.get("topics", [])),

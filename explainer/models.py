@@ -1,27 +1,27 @@
 import reversion
-from django.contrib.postgres.search import SearchVectorField
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from cases.models import CitingText, refresh_texts
+from cases.models import CourtCase
 from explainer import glossary
-from explainer.publishing import (
-    ContentQuerySet,
+from qiportal.changes import Content
+from qiportal.publishing import (
     Publishable,
     PublishableQuerySet,
+    PublishedAndReviewedQuerySet,
     Reviewable,
     published_condition,
 )
-from qiportal.markup import render_markdown
+from qiportal.texts import RenderedText
 
 
 # Rendered HTML is left out of history: restoring a version renders it again.
 @reversion.register(exclude=["body_html"])
-class Introduction(CitingText):
+class Introduction(RenderedText, Content):
     """The portal's title and the opening text at the top of the explainer."""
 
-    mention_source = "introduction"
+    text_links = ("citations",)
 
     title = models.CharField(
         max_length=200,
@@ -50,11 +50,10 @@ class Introduction(CitingText):
 
 
 @reversion.register(follow=["case_links"], exclude=["body_html"])
-class Topic(CitingText, Reviewable, Publishable):
+class Topic(RenderedText, Reviewable, Publishable):
     """One section of the explainer."""
 
-    mention_source = "topic"
-    search_kind = "topic"
+    text_links = ("citations", "key-terms")
 
     title = models.CharField(max_length=200, help_text="The section's heading, as readers see it.")
     slug = models.SlugField(
@@ -75,8 +74,15 @@ class Topic(CitingText, Reviewable, Publishable):
     )
     body = MarkdownxField(help_text="The section's text, in Markdown.")
     body_html = models.TextField(editable=False, default="")
+    cases = models.ManyToManyField(
+        CourtCase,
+        through="CaseTopic",
+        blank=True,
+        related_name="topics",
+        help_text="The cases in the case index that belong to this topic.",
+    )
 
-    objects = ContentQuerySet.as_manager()
+    objects = PublishedAndReviewedQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -88,30 +94,22 @@ class Topic(CitingText, Reviewable, Publishable):
     def get_absolute_url(self):
         return reverse("explainer:topic", kwargs={"slug": self.slug})
 
-    def link_more(self, html):
-        return link_glossary_terms(html, self.anchor_prefix)
-
     def search_document(self):
         return {"title": self.title, "body": f"{self.summary}\n{self.body_html}"}
 
-    def search_dependents(self):
-        """Its answers are public only while it is, so their entries follow it."""
-        return self.faq_items.all()
 
-
-class FAQItemQuerySet(ContentQuerySet):
+class FAQItemQuerySet(PublishedAndReviewedQuerySet):
     def published(self):
         """An answer is public while it and its topic are."""
         return self.filter(published_condition() & published_condition("topic__"))
 
 
 @reversion.register(exclude=["answer_html"])
-class FAQItem(CitingText, Reviewable, Publishable):
+class FAQItem(RenderedText, Reviewable, Publishable):
     """A question a reader might ask, answered in a few sentences."""
 
-    mention_source = "faq_item"
-    search_kind = "faq"
-    source_field, html_field = "answer", "answer_html"
+    text_source, text_html = "answer", "answer_html"
+    text_links = ("citations", "key-terms")
 
     question = models.CharField(max_length=300, help_text="The question, as a reader would ask it.")
     slug = models.SlugField(
@@ -157,9 +155,6 @@ class FAQItem(CitingText, Reviewable, Publishable):
         # (footnotes, key-term definitions) must not take the topic's ids.
         return f"faq-{self.slug}"
 
-    def link_more(self, html):
-        return link_glossary_terms(html, self.anchor_prefix)
-
     def search_document(self):
         """Public only while its topic is: the later of the two publication times counts."""
         public = self.status == "published" and self.topic.status == "published"
@@ -189,26 +184,12 @@ class ShippedItem(models.Model):
         return self.key
 
 
-class GlossaryTermQuerySet(PublishableQuerySet):
-    def publish_now(self):
-        return self._then_relink(super().publish_now)
-
-    def unpublish(self):
-        return self._then_relink(super().unpublish)
-
-    def delete(self):
-        return self._then_relink(super().delete)
-
-    def _then_relink(self, change):
-        with transaction.atomic():
-            result = change()
-            relink_glossary()
-        return result
-
-
 @reversion.register(exclude=["definition_html"])
-class GlossaryTerm(Publishable):
-    """A word or phrase a reader may not know, defined in plain language."""
+class GlossaryTerm(RenderedText, Publishable):
+    """A word or phrase a reader may not know, defined in plain language. Every text that
+    runs the "key-terms" linker links its first use (explainer.linking)."""
+
+    text_source, text_html = "definition", "definition_html"
 
     term = models.CharField(
         max_length=100, unique=True, help_text="The term as readers meet it, e.g. 'good faith'."
@@ -230,7 +211,7 @@ class GlossaryTerm(Publishable):
     )
     definition_html = models.TextField(editable=False, default="")
 
-    objects = GlossaryTermQuerySet.as_manager()
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["term"]
@@ -239,20 +220,12 @@ class GlossaryTerm(Publishable):
     def __str__(self):
         return self.term
 
-    def save(self, *args, **kwargs):
-        self.definition_html = render_markdown(self.definition, anchor_prefix=f"term-{self.slug}")
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            relink_glossary()
-
     def get_absolute_url(self):
         return f"{reverse('explainer:glossary')}#{self.slug}"
 
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            relink_glossary()
-        return result
+    @property
+    def anchor_prefix(self):
+        return f"term-{self.slug}"
 
     @property
     def forms(self):
@@ -268,45 +241,27 @@ class GlossaryTerm(Publishable):
         )
 
 
-def link_glossary_terms(html, anchor_prefix):
-    terms = [term.as_term() for term in GlossaryTerm.objects.published()]
-    return glossary.link_terms(html, terms, anchor_prefix)
+@reversion.register()
+class CaseTopic(Content):
+    """A case's place under a topic (kept in history with the case and with the topic)."""
 
-
-def relink_glossary():
-    """The glossary changed: render again every text whose terms are linked."""
-    refresh_texts([Topic.objects.all(), FAQItem.objects.select_related("topic")])
-
-
-class SearchEntry(models.Model):
-    """
-    What the site search looks through: one row per topic, FAQ item and case, written when the
-    item is saved (see explainer.search). Publish state is copied, so a scheduled item is found
-    from its time on without any work at that time.
-    """
-
-    class Kind(models.TextChoices):
-        TOPIC = "topic", "Explainer"
-        FAQ = "faq", "Question and answer"
-        CASE = "case", "Case"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField()
-    url = models.CharField(max_length=300)
-    title = models.CharField(max_length=300)
-    citations = models.CharField(max_length=500, blank=True)
-    body = models.TextField(blank=True)
-    status = models.CharField(max_length=10)
-    published_at = models.DateTimeField()
-    # PostgreSQL's tsvector, with a GIN index (SQLite uses an FTS5 table instead).
-    vector = SearchVectorField(null=True, editable=False)
+    case = models.ForeignKey(
+        CourtCase, on_delete=models.CASCADE, related_name="topic_links", db_column="courtcase_id"
+    )
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.CASCADE,
+        related_name="case_links",
+        help_text="An explainer topic this case belongs to.",
+    )
 
     class Meta:
-        ordering = ["kind", "object_id"]
-        verbose_name_plural = "search entries"
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="one_entry_per_item")
-        ]
+        # The table Django made for the many-to-many field this model replaced, when it was the
+        # case index's; the model moved to the explainer, the table stayed.
+        db_table = "cases_courtcase_topics"
+        unique_together = [("case", "topic")]
+        ordering = ["id"]
+        verbose_name = "topic"
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.title}"
+        return f"{self.case} under {self.topic}"

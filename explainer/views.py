@@ -7,26 +7,12 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
-from cases.models import CaseTopic, CourtCase, Mention
-from explainer import search
-from explainer.models import FAQItem, GlossaryTerm, Introduction, SearchEntry, Topic
+from cases.models import CourtCase, Mention
+from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, Topic
+from qiportal import search
+from qiportal.models import SearchEntry
 from qiportal.seo import PageMetaMixin, organisation
-
-
-def is_staff(request):
-    return request.user.is_active and request.user.is_staff
-
-
-class StaffPreviewMixin:
-    """
-    Public pages show only what is published; staff who are logged in also see drafts and
-    scheduled items at their public address, so they can check them before publishing (the
-    templates mark them with a banner).
-    """
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        return queryset if is_staff(self.request) else queryset.published()
+from qiportal.views import StaffPreviewMixin, is_staff
 
 
 class ExplainerView(PageMetaMixin, TemplateView):
@@ -70,7 +56,9 @@ class TopicDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
         cases = list(
             CourtCase.objects.published()
             .annotate(
-                cited_here=Exists(Mention.objects.filter(case=OuterRef("pk"), topic=topic)),
+                cited_here=Exists(
+                    Mention.objects.filter(Mention.in_text(topic), case=OuterRef("pk"))
+                ),
                 on_topic=Exists(CaseTopic.objects.filter(case=OuterRef("pk"), topic=topic)),
             )
             .filter(Q(cited_here=True) | Q(on_topic=True))
@@ -199,7 +187,7 @@ class GlossaryView(PageMetaMixin, ListView):
 
 
 class SearchView(PageMetaMixin, TemplateView):
-    """Full-text search over published topics, answers and cases (see explainer.search)."""
+    """Full-text search over published topics, answers and cases (see qiportal.search)."""
 
     template_name = "explainer/search.html"
     page_title = "Search"
@@ -221,9 +209,9 @@ class SearchView(PageMetaMixin, TemplateView):
             hits=page.object_list,
             total=paginator.count,
             kind_counts=[
-                (label, counts[kind])
-                for kind, label in SearchEntry.Kind.choices
-                if counts.get(kind)
+                (searchable.label, counts[searchable.kind])
+                for searchable in search.searchables()
+                if counts.get(searchable.kind)
             ],
             page_obj=page,
             paginator=paginator,

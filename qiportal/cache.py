@@ -2,11 +2,14 @@
 Anonymous readers' pages, rendered once and then served from the shared cache.
 
 Every cached page is stored with the content version it was rendered from, and every change
-readers could see replaces the version (`content_changed()`, after the change commits), so no
+readers could see replaces the version (qiportal.changes, after the change commits), so no
 worker and no app server ever serves a page older than the last change: the next request
 renders it again, in the same cache entry. The cache is shared (Redis, or files on one machine),
-so one worker's render serves them all. A hit costs one read of the cache (the content state and
-the page together: one round trip to Redis) and no query.
+so one worker's render serves them all. A hit costs one read of the cache (the content version,
+the schedule and the page together: one round trip to Redis) and no query.
+
+Every request, cached or not, also lets scheduled publication see whether a publication time
+has come (qiportal.scheduling.check: work starts in a thread of its own, never in this request).
 
 Never cached, never served from the cache: anything for a request that carries a session
 cookie (staff: drafts, previews, the admin), methods other than GET and HEAD, answers other
@@ -21,8 +24,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from explainer.publishing import CONTENT_STATE_KEY
-from explainer.scheduling import content_state
+from qiportal.changes import CONTENT_VERSION_KEY, SCHEDULE_KEY
+from qiportal.scheduling import check, content_state
 
 NEVER_CACHED = ("/admin/", "/markdownx/")
 
@@ -32,16 +35,15 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Every request, cached or not, first brings scheduled publications up to date.
         if not self.for_anyone(request):
-            content_state()
+            check()
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 patch_cache_control(response, private=True, no_store=True)
             return response
         key = self.key(request)
-        found = cache.get_many([CONTENT_STATE_KEY, key])
-        version = content_state(found.get(CONTENT_STATE_KEY)).version
+        found = cache.get_many([CONTENT_VERSION_KEY, SCHEDULE_KEY, key])
+        version = content_state(found)
         stored = found.get(key)
         if stored is not None and stored[0] == version:
             return self.rebuild(*stored[1:])

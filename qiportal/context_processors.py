@@ -5,21 +5,12 @@ from django.urls import reverse
 
 from qiportal.seo import DEFAULT_DESCRIPTION
 
-NAVIGATION = [
-    "explainer:index",
-    "explainer:faq",
-    "explainer:glossary",
-    "explainer:search",
-    "explainer:updates_feed",
-    "cases:index",
-    "cases:feed",
-]
-
 
 @cache
 def navigation():
-    """The addresses every page links to, worked out once per process, not on every page."""
-    return {name.replace(":", "_"): reverse(name) for name in NAVIGATION}
+    """The addresses every page links to (settings.NAVIGATION), worked out once per process,
+    not on every page."""
+    return {name.replace(":", "_"): reverse(name) for name in settings.NAVIGATION}
 
 
 def site(request):

@@ -85,7 +85,8 @@ class ImageUploadView(StaffOnlyMixin, View):
     """Stores an image dropped into the editor and answers with its Markdown."""
 
     def test_func(self):
-        return super().test_func() and self.request.user.has_perm("explainer.upload_image")
+        permission = settings.MARKDOWNX_UPLOAD_PERMISSION
+        return super().test_func() and self.request.user.has_perm(permission)
 
     # Room for the multipart envelope around a file of the largest allowed size.
     ENVELOPE = 64 * 1024

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "reversion_compare",
     "adminsortable2",
     "axes",
+    # The shared core first, then the apps; only this file and qiportal/urls.py name the apps
+    # (docs/architecture.md).
+    "qiportal",
     "explainer",
     "cases",
 ]
@@ -93,8 +96,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304s for pages a browser or CDN already has (ETag).
     "django.middleware.http.ConditionalGetMiddleware",
-    # Publishes what was scheduled when its time comes, with nobody acting; serves anonymous
-    # readers' pages from the shared cache (see qiportal.cache and explainer.scheduling).
+    # Serves anonymous readers' pages from the shared cache, and sees when a scheduled
+    # publication's time has come (see qiportal.cache and qiportal.scheduling).
     "qiportal.cache.PublicPageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,6 +194,20 @@ PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 3600)
 # How long a CDN or proxy may keep a public page (Cache-Control s-maxage). Browsers revalidate.
 CDN_MAX_AGE = env_int("DJANGO_CDN_MAX_AGE", 60)
+# The work of a scheduled publication (links, search, cached pages) runs in a thread of its own,
+# started by the first request after its time, so no reader waits for it (qiportal.scheduling).
+PUBLISH_DUE_IN_BACKGROUND = True
+
+# The main pages every page links to (header and footer), by URL name.
+NAVIGATION = [
+    "explainer:index",
+    "explainer:faq",
+    "explainer:glossary",
+    "explainer:search",
+    "explainer:updates_feed",
+    "cases:index",
+    "cases:feed",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -229,6 +246,8 @@ MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
+# Who may upload images in the editor (the Editors group has it).
+MARKDOWNX_UPLOAD_PERMISSION = "explainer.upload_image"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1200, 1200), "quality": 85}
 MARKDOWNX_SKIP_RESIZE = ["image/gif"]

@@ -5,18 +5,26 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
-from explainer.scheduling import content_state
+from qiportal.scheduling import content_state
 from tests.factories import StaffUserFactory
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Fast hashing, a private cache, and uploads in a temporary folder."""
+    """Fast hashing, a cache of the test's own, and uploads in a temporary folder."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     settings.MEDIA_ROOT = tmp_path / "media"
     # Pages render on every request unless a test is about the page cache.
     settings.PAGE_CACHE_ENABLED = False
+    # What a scheduled publication's time brings is done in the request that sees it, in the
+    # test's own transaction (a thread of its own could not see the test's rows).
+    settings.PUBLISH_DUE_IN_BACKGROUND = False
     # Hashed static names need `collectstatic`; tests use the plain names, found in place.
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True

@@ -4,9 +4,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cases.models import CaseTopic, Citation, Court, CourtCase, Outcome
-from explainer.models import FAQItem, GlossaryTerm, Topic
-from explainer.publishing import PublishState
+from cases.models import Citation, Court, CourtCase, Outcome
+from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Topic
+from qiportal.publishing import PublishState
 
 
 class StaffUserFactory(factory.django.DjangoModelFactory):

@@ -1,7 +1,7 @@
 import pytest
 
 from cases.models import CourtCase, Outcome
-from explainer.publishing import PublishState
+from qiportal.publishing import PublishState
 from tests.factories import CitationFactory, CourtFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

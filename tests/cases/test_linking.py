@@ -6,9 +6,9 @@ from unittest import mock
 import pytest
 from django.contrib.messages import get_messages
 
-from cases.models import CourtCase, Mention
+from cases.models import CourtCase, Mention, texts_citing
 from explainer.models import FAQItem, Introduction, Topic
-from explainer.publishing import PublishState
+from qiportal.publishing import PublishState
 from tests.factories import CitationFactory, CourtCaseFactory, FAQItemFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ PEARSON_LINK = '<a href="/cases/pearson-v-callahan/" class="citation">555 U.S. 2
 def no_markdown_rendering():
     """Fail if anything renders Markdown: pages are served from what saving stored."""
     refuse = AssertionError("Markdown was rendered during a request")
-    with mock.patch("cases.models.render_markdown", side_effect=refuse):
+    with mock.patch("qiportal.texts.render_markdown", side_effect=refuse):
         yield
 
 
@@ -144,18 +144,18 @@ def test_case_summaries_link_to_other_cases():
     case = pearson()
     other = CourtCaseFactory(summary="Relied on 555 U.S. 223.")
     assert PEARSON_LINK in other.summary_html
-    assert Mention.objects.get(citing_case=other).case == case
+    assert Mention.objects.get(Mention.in_text(other)).case == case
 
 
 def test_which_texts_cite_a_case_is_recorded():
     case = pearson()
     topic = TopicFactory(body="555 U.S. 223")
     faq = FAQItemFactory(answer="Id. and 555 U.S. 223")
-    assert set(Topic.objects.filter(citation_mentions__case=case)) == {topic}
-    assert set(FAQItem.objects.filter(citation_mentions__case=case)) == {faq}
+    assert set(texts_citing(case, Topic)) == {topic}
+    assert set(texts_citing(case, FAQItem)) == {faq}
     topic.body = "No citation any more."
     topic.save()
-    assert not Topic.objects.filter(citation_mentions__case=case).exists()
+    assert not texts_citing(case, Topic).exists()
 
 
 def test_discussed_in_shows_only_public_texts(client):

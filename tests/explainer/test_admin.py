@@ -3,7 +3,7 @@
 import pytest
 
 from explainer.models import FAQItem, Introduction, Topic
-from explainer.publishing import PublishState
+from qiportal.publishing import PublishState
 from tests.factories import FAQItemFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

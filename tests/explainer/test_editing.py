@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Version
 
-from cases.models import CaseTopic, Citation, CourtCase
-from explainer.models import FAQItem, Topic
-from explainer.publishing import PublishState
+from cases.models import Citation, CourtCase
+from explainer.models import CaseTopic, FAQItem, Topic
+from qiportal.publishing import PublishState
 from tests.factories import (
     CitationFactory,
     CourtCaseFactory,

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from cases.models import CaseTopic, Citation, Court, CourtCase, Mention
-from explainer.models import FAQItem, GlossaryTerm, Introduction, SearchEntry, ShippedItem, Topic
+from cases.models import Citation, Court, CourtCase, Mention
+from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
+from qiportal.models import SearchEntry
 from tests.factories import CitationFactory, CourtCaseFactory, FAQItemFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

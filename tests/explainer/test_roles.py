@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from explainer.models import Topic
-from explainer.publishing import PublishState
+from qiportal.publishing import PublishState
 from tests.factories import CitationFactory, CourtCaseFactory, FAQItemFactory, TopicFactory
 from tests.forms import form_data
 from tests.qiportal.test_editor import image_bytes, upload

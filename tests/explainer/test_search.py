@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from explainer.models import SearchEntry, Topic
-from explainer.publishing import PublishState
+from explainer.models import Topic
+from qiportal.models import SearchEntry
+from qiportal.publishing import PublishState
 from tests.factories import CitationFactory, CourtCaseFactory, FAQItemFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

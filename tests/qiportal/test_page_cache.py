@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from explainer.models import Topic
-from explainer.publishing import PublishState
+from qiportal.publishing import PublishState
 from tests.factories import CourtCaseFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,14 +89,17 @@ def test_the_cache_keeps_one_copy_of_a_page_however_often_content_changes(
         "default": {"BACKEND": "qiportal.filecache.FileCache", "LOCATION": str(tmp_path)}
     }
     topic = TopicFactory()
+    entries = []
     for number in range(5):
         topic.title = f"Edit number {number}"
         committed(topic.save)
         response = client.get("/")
         assert response["X-Cache"] == "miss"
         assert f"Edit number {number}" in response.text
+        entries.append(len(list(tmp_path.glob("*.djcache"))))
     assert client.get("/")["X-Cache"] == "hit"
-    assert len(list(tmp_path.glob("*.djcache"))) == 2  # the content state and the page
+    # The content's version, its schedule and the page, however many edits.
+    assert entries == [3] * 5
 
 
 def test_bulk_publishing_shows_at_once(client, committed):
@@ -154,11 +157,11 @@ def test_posts_are_never_cached(client):
 
 
 def test_a_change_dropping_the_state_mid_request_is_no_error(client, monkeypatch):
-    """Found by `make loadtest`: an editor's save dropped the content state between one
+    """Found by `make loadtest`: an editor's save dropped the content version between one
     worker storing it and reading it back."""
     from django.core.cache import cache
 
-    from explainer import scheduling
+    from qiportal import changes
 
     class RacingCache:
         """The real cache, where another worker's content_changed() lands right after add()."""
@@ -171,6 +174,6 @@ def test_a_change_dropping_the_state_mid_request_is_no_error(client, monkeypatch
             cache.delete(key)
             return True
 
-    cache.delete(scheduling.CONTENT_STATE_KEY)
-    monkeypatch.setattr(scheduling, "cache", RacingCache())
+    cache.delete(changes.CONTENT_VERSION_KEY)
+    monkeypatch.setattr(changes, "cache", RacingCache())
     assert client.get("/faq/").status_code == 200

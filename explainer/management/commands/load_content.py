@@ -10,12 +10,13 @@ from pathlib import Path
 
 import reversion
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Court, CourtCase, refresh_citing_texts
+from cases.models import Court, CourtCase
 from explainer import content
 from explainer.models import FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
+from qiportal import changes
+from qiportal.database import update_planner_statistics
 
 CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "portal.toml"
 
@@ -38,7 +39,9 @@ class Command(BaseCommand):
         self.created = {}
         self.now = timezone.now()
         try:
-            with transaction.atomic(), reversion.create_revision():
+            # One transaction; the texts loaded before the cases they cite are linked, and
+            # everything indexed for search, once, at the end.
+            with changes.batch(), reversion.create_revision():
                 reversion.set_comment("Shipped with the portal.")
                 # Key terms first: texts link them when they are created.
                 self.load_glossary(data.get("glossary", []))
@@ -50,7 +53,7 @@ class Command(BaseCommand):
         except content.ContentError as error:
             raise CommandError(str(error)) from error
         if self.created:
-            content.update_planner_statistics()
+            update_planner_statistics()
             self.stdout.write(f"Loaded the shipped content: {content.describe(self.created)}.")
         else:
             self.stdout.write("Shipped content already loaded; nothing changed.")
@@ -107,16 +110,12 @@ class Command(BaseCommand):
         return Court.objects.in_bulk(field_name="slug")
 
     def load_cases(self, items, courts, topics):
-        keys = []
         for data in items:
             slug, court = data["slug"], courts.get(data["court"])
             if court is None or not self.first_time(f"case:{slug}"):
                 continue
             if CourtCase.objects.filter(slug=slug).exists():
                 continue
-            case, case_keys = content.create_case(data, court, topics, now=self.now)
+            case = content.create_case(data, court, topics, now=self.now)
             reversion.add_to_revision(case)  # with its citations and topics, now they exist
-            keys.extend(case_keys)
             self.count(CourtCase)
-        # Texts loaded before their cases cite them: link those citations now.
-        refresh_citing_texts(keys)

@@ -1,32 +1,23 @@
-"""The publishing rule and the review rule, shared by what readers see."""
+"""
+The publishing rule and the review rule, for every kind of content readers see.
+
+An item is public when it is marked published and its publication time has come: one condition
+(`published_condition`), one queryset method (`published()`), where every public view starts.
+Changes go through qiportal.changes like every other change; the content version they bump is
+`qiportal.changes.content_changed`.
+"""
 
 from datetime import timedelta
 
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Least
 from django.utils import timezone
 
-from explainer import search
+from qiportal.changes import Content, ContentQuerySet
 
 # Content not reviewed for this long is listed as needing review.
 REVIEW_INTERVAL = timedelta(days=365)
-
-# The content's state as pages see it: its version and its next scheduled publication time
-# (see explainer.scheduling), in one cache entry.
-CONTENT_STATE_KEY = "qiportal:content-state"
-
-
-def content_changed():
-    """
-    Call after any change readers could see: the content gets a new version, so every cached
-    page is let go and the next scheduled time is worked out again. The state is dropped now
-    and again when the change commits, so no request can cache, under the new version, what the
-    database does not yet hold.
-    """
-    cache.delete(CONTENT_STATE_KEY)
-    transaction.on_commit(lambda: cache.delete(CONTENT_STATE_KEY))
 
 
 class PublishState(models.TextChoices):
@@ -44,22 +35,9 @@ def published_condition(prefix=""):
     )
 
 
-class PublishableQuerySet(models.QuerySet):
+class PublishableQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(published_condition())
-
-    def delete(self):
-        kind = getattr(self.model, "search_kind", None)
-        ids = list(self.values_list("pk", flat=True)) if kind else []
-        result = super().delete()
-        if kind:
-            search.remove(kind, ids)
-        content_changed()
-        return result
-
-    def _reindex(self, ids):
-        if getattr(self.model, "search_kind", None):
-            search.index_all(self.model.objects.filter(pk__in=ids))
 
     def scheduled(self):
         return self.filter(status=PublishState.PUBLISHED, published_at__gt=timezone.now())
@@ -70,28 +48,18 @@ class PublishableQuerySet(models.QuerySet):
     def publish_now(self):
         """Make every item public now, in one UPDATE (a past publication time is kept)."""
         now = timezone.now()
-        ids = list(self.values_list("pk", flat=True))
-        count = self.model.objects.filter(pk__in=ids).update(
+        return self.update(
             status=PublishState.PUBLISHED,
             published_at=Least("published_at", models.Value(now)),
             updated_at=now,
         )
-        self._reindex(ids)
-        content_changed()
-        return count
 
     def unpublish(self):
         """Take every item back to draft, in one UPDATE."""
-        ids = list(self.values_list("pk", flat=True))
-        count = self.model.objects.filter(pk__in=ids).update(
-            status=PublishState.DRAFT, updated_at=timezone.now()
-        )
-        self._reindex(ids)
-        content_changed()
-        return count
+        return self.update(status=PublishState.DRAFT, updated_at=timezone.now())
 
 
-class Publishable(models.Model):
+class Publishable(Content):
     """Publish state and timestamps."""
 
     status = models.CharField(
@@ -116,15 +84,6 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
-
     @property
     def is_public(self):
         return self.status == PublishState.PUBLISHED and self.published_at <= timezone.now()
@@ -141,17 +100,16 @@ class Publishable(models.Model):
         return "scheduled" if self.is_scheduled else "published"
 
 
-class ReviewableQuerySet(models.QuerySet):
+class ReviewableQuerySet(ContentQuerySet):
     def needing_review(self):
         """Never reviewed, or not for a year."""
         since = timezone.localdate() - REVIEW_INTERVAL
         return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=since))
 
     def mark_reviewed(self):
-        """Record that an editor checked these today, in one UPDATE."""
-        count = self.update(last_reviewed=timezone.localdate())
-        content_changed()
-        return count
+        """Record that an editor checked these today, in one UPDATE. It is a change like any
+        other: 'last changed' moves, so a form opened before it cannot save over it unwarned."""
+        return self.update(last_reviewed=timezone.localdate(), updated_at=timezone.now())
 
 
 class Reviewable(models.Model):
@@ -165,5 +123,5 @@ class Reviewable(models.Model):
         abstract = True
 
 
-class ContentQuerySet(PublishableQuerySet, ReviewableQuerySet):
+class PublishedAndReviewedQuerySet(PublishableQuerySet, ReviewableQuerySet):
     """Topics and FAQ items: published and reviewed."""

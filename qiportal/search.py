@@ -1,14 +1,16 @@
 """
-Site search: one small interface over two real full-text engines.
+Site search: one small interface over two real full-text engines, for every kind of content
+that registers itself (each app does, in its AppConfig.ready(): the explainer its topics and
+answers, the case index its cases).
 
 - PostgreSQL: a tsvector column (title and citations weighted A, text B) with a GIN index,
   queried with plainto_tsquery, ranked by ts_rank, snippets by ts_headline.
 - SQLite: an FTS5 table (porter stemming) kept in step with the entries by triggers, ranked by
   bm25 with the title and citations weighted above the text, snippets by snippet().
 
-`index()` and `remove()` are called when content is saved, published, unpublished or deleted;
-`Results` answers the view, a page at a time. Entries copy the publish state, so drafts never
-show and scheduled items show from their time on.
+Entries are written again or removed through qiportal.changes, which every change passes through
+(`depending_on`, `reindex`, `remove`); `Results` answers the view, a page at a time. Entries copy
+the publish state, so drafts never show and scheduled items show from their time on.
 
 Nothing typed is read as an operator (quotes, *, NEAR, OR, parentheses): SQLite gets each word
 quoted, PostgreSQL gets plainto_tsquery, which has no operators. Snippets come back with
@@ -17,19 +19,19 @@ markers turned into <mark>, so highlighting is built from escaped text, never fr
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import lxml.html
-from django.apps import apps
 from django.db import connection
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from cases.citations import parse_citation
+from qiportal.database import chunks
 from qiportal.htmltext import BLOCKS
+from qiportal.models import SearchEntry
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -38,8 +40,81 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 ELLIPSIS = "…"
 
 
-def _entries():
-    return apps.get_model("explainer", "SearchEntry").objects
+@dataclass(frozen=True)
+class Searchable:
+    """A kind of content the search looks through. The model gives `search_document()` (a dict:
+    title and body, optionally citations, status, published_at) and `get_absolute_url()`."""
+
+    model: type
+    kind: str  # stored on its entries, at most 10 characters
+    label: str  # what a result of this kind is called ("Case")
+    # Relations whose change changes this model's entries: "topic" (an answer is public while
+    # its topic is), "citations" (a case's entry lists them).
+    follows: tuple = ()
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
+    # text -> pk of the item the query names exactly, or None (a citation names its case).
+    exact: Callable | None = None
+
+
+_searchables = {}
+
+
+def register(model, *, kind, label, **options):
+    _searchables[model] = Searchable(model, kind, label, **options)
+
+
+def searchables():
+    """What is searched, in the order the apps registered it."""
+    return list(_searchables.values())
+
+
+def kind_labels():
+    return {searchable.kind: searchable.label for searchable in _searchables.values()}
+
+
+def depending_on(model, pks):
+    """{searchable model: pks} whose entries a change to these rows of `model` may change."""
+    found = {}
+    for searchable in _searchables.values():
+        ids = set(pks) if searchable.model is model else set()
+        for relation in searchable.follows:
+            if searchable.model._meta.get_field(relation).related_model is model:
+                for part in chunks(pks):
+                    ids.update(
+                        searchable.model._base_manager.filter(
+                            **{f"{relation}__in": part}
+                        ).values_list("pk", flat=True)
+                    )
+        if ids:
+            found[searchable.model] = ids
+    return found
+
+
+def reindex(model, pks):
+    """Write again the entries of these items; an item that no longer exists loses its entry."""
+    searchable = _searchables.get(model)
+    if searchable is None:
+        return
+    for part in chunks(pks):
+        items = (
+            model._base_manager.filter(pk__in=part)
+            .select_related(*searchable.select_related)
+            .prefetch_related(*searchable.prefetch_related)
+        )
+        found = set()
+        for item in items:
+            index(item, searchable.kind)
+            found.add(item.pk)
+        remove(model, set(part) - found)
+
+
+def rebuild():
+    """Every entry written again from the content (after a restore, say)."""
+    SearchEntry.objects.all().delete()
+    for searchable in _searchables.values():
+        reindex(searchable.model, searchable.model._base_manager.values_list("pk", flat=True))
+    return SearchEntry.objects.count()
 
 
 @dataclass
@@ -74,8 +149,8 @@ def plain_text(html):
     return text.replace(MARK_START, "").replace(MARK_END, "").strip()
 
 
-def index(item):
-    """Write the search entry of a topic, FAQ item or case (and of what depends on it)."""
+def index(item, kind):
+    """Write the search entry of one item."""
     document = item.search_document()
     fields = {
         "url": item.get_absolute_url(),
@@ -85,27 +160,22 @@ def index(item):
         "status": document.get("status", item.status),
         "published_at": document.get("published_at", item.published_at),
     }
-    entry, _ = _entries().update_or_create(
-        kind=item.search_kind, object_id=item.pk, defaults=fields
-    )
+    entry, _ = SearchEntry.objects.update_or_create(kind=kind, object_id=item.pk, defaults=fields)
     backend().written([entry.pk])
-    for dependent in getattr(item, "search_dependents", lambda: [])():
-        index(dependent)
 
 
-def index_all(queryset):
-    for item in queryset:
-        index(item)
-
-
-def remove(kind, ids):
-    _entries().filter(kind=kind, object_id__in=list(ids)).delete()
+def remove(model, pks):
+    searchable = _searchables.get(model)
+    if searchable is not None and pks:
+        for part in chunks(pks):
+            SearchEntry.objects.filter(kind=searchable.kind, object_id__in=part).delete()
 
 
 class Results(Sequence):
     """
-    The public matches of a query, best first, the case a typed citation names before all the
-    rest; fetched a page at a time (Django's Paginator asks for the count and for slices).
+    The public matches of a query, best first, the item the query names exactly (the case a
+    typed citation names) before all the rest; fetched a page at a time (Django's Paginator
+    asks for the count and for slices).
     """
 
     def __init__(self, text):
@@ -113,7 +183,7 @@ class Results(Sequence):
         self.terms = terms_of(self.text)
         self.now = timezone.now()
         self.engine = backend()
-        self.cited = _cited_case_entry(self.text) if self.terms else None
+        self.cited = _exact_entry(self.text) if self.terms else None
         self._counts = None
 
     @property
@@ -129,7 +199,7 @@ class Results(Sequence):
                 else {}
             )
             if self.cited:
-                self._counts["case"] = self._counts.get("case", 0) + 1
+                self._counts[self.cited.kind] = self._counts.get(self.cited.kind, 0) + 1
         return self._counts
 
     def __len__(self):
@@ -150,33 +220,28 @@ class Results(Sequence):
         )
 
 
-def _cited_case_entry(text):
-    """The public case a typed citation names ("555 US 223"), as a hit, or None."""
-    try:
-        key = parse_citation(text)
-    except ValueError:
-        return None
-    citation = apps.get_model("cases", "Citation").objects.for_keys([key]).first()
-    if citation is None:
-        return None
-    entry = (
-        _entries()
-        .filter(
-            kind="case",
-            object_id=citation.case_id,
+def _exact_entry(text):
+    """The public item the query names exactly ("555 US 223": its case), as a hit, or None."""
+    for searchable in _searchables.values():
+        pk = searchable.exact(text) if searchable.exact else None
+        if pk is None:
+            continue
+        entry = SearchEntry.objects.filter(
+            kind=searchable.kind,
+            object_id=pk,
             status="published",
             published_at__lte=timezone.now(),
-        )
-        .first()
-    )
-    return _hit(entry, escape(entry.body[:240])) if entry else None
+        ).first()
+        if entry:
+            return _hit(entry, escape(entry.body[:240]))
+    return None
 
 
 def _hit(entry, snippet_html):
     return Hit(
         entry_id=entry.pk,
         kind=entry.kind,
-        kind_label=entry.get_kind_display(),
+        kind_label=kind_labels().get(entry.kind, entry.kind),
         title=entry.title,
         url=entry.url,
         citations=entry.citations,
@@ -191,9 +256,10 @@ def highlighted(snippet):
 
 
 class SQLiteSearch:
-    """FTS5, on the table made by migration explainer 0006."""
+    """FTS5, on the table made by migration explainer 0006 (when the search was the explainer's;
+    the table keeps its name)."""
 
-    TABLE = "explainer_searchentry_fts"
+    TABLE = f"{SearchEntry._meta.db_table}_fts"
 
     def written(self, ids):
         """Triggers keep the FTS5 table in step with the entries."""
@@ -203,7 +269,8 @@ class SQLiteSearch:
         # CROSS JOIN keeps the full-text match as the outer loop whatever the planner's
         # statistics say; probing FTS once per entry instead took 760 ms at 10,000 cases.
         sql = (
-            f"FROM {self.TABLE} AS f CROSS JOIN explainer_searchentry AS e ON e.id = f.rowid "
+            f"FROM {self.TABLE} AS f CROSS JOIN {SearchEntry._meta.db_table} AS e "
+            "ON e.id = f.rowid "
             f"WHERE {self.TABLE} MATCH %s AND e.status = 'published' AND e.published_at <= %s "
             "AND e.id != %s"
         )
@@ -225,8 +292,7 @@ class SQLiteSearch:
             )
             rows = cursor.fetchall()
         entries = (
-            _entries()
-            .only("kind", "title", "url", "citations")
+            SearchEntry.objects.only("kind", "title", "url", "citations")
             .order_by()
             .in_bulk([row[0] for row in rows])
         )
@@ -237,7 +303,7 @@ class PostgresSearch:
     def written(self, ids):
         from django.contrib.postgres.search import SearchVector
 
-        _entries().filter(pk__in=ids).update(
+        SearchEntry.objects.filter(pk__in=ids).update(
             vector=SearchVector("title", weight="A", config="english")
             + SearchVector("citations", weight="A", config="simple")
             + SearchVector("body", weight="B", config="english")
@@ -253,7 +319,9 @@ class PostgresSearch:
         query = SearchQuery(text, search_type="plain", config="english") | SearchQuery(
             text, search_type="plain", config="simple"
         )
-        entries = _entries().filter(vector=query, status="published", published_at__lte=now)
+        entries = SearchEntry.objects.filter(
+            vector=query, status="published", published_at__lte=now
+        )
         return entries.exclude(pk=exclude) if exclude else entries, query
 
     def count(self, text, terms, now, exclude):
