@@ -21,6 +21,7 @@ test: $(VENV)/.dev $(VENV)/dev-secret-key node_modules/.installed ## every check
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 test-postgres: ## the same, on the machine's PostgreSQL (started, with a test role, if needed)
@@ -32,9 +33,10 @@ bench: $(VENV)/.runtime ## speed, under gunicorn with production settings (uses 
 loadtest: $(VENV)/.runtime ## 50 readers for 30 s while an editor saves every second
 	$(PY) bench/loadtest.py
 
-lint: $(VENV)/.dev ## ruff, as in `make test`
+lint: $(VENV)/.dev ## ruff and the layers (import-linter), as in `make test`
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.dev ## fix what ruff can fix
 	$(VENV)/bin/ruff check --fix .
