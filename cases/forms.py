@@ -218,6 +218,12 @@ class CitationForm(forms.ModelForm):
 
 
 class CitationFormSet(BaseInlineFormSet):
+    """
+    A case's citations, checked as the set they will be once saved: two rows may swap their
+    citations, or one may take over the citation of a row being deleted, though the database
+    allows each citation once at every moment.
+    """
+
     def clean(self):
         super().clean()
         seen = set()
@@ -228,3 +234,19 @@ class CitationFormSet(BaseInlineFormSet):
             if citation in seen:
                 raise forms.ValidationError(f"{citation} is listed twice.")
             seen.add(citation)
+
+    def save_existing_objects(self, commit=True):
+        """Rows that give up their citation (deleted, or changed to another) first step aside
+        under a key of their own, so that no row takes a citation another still holds. They
+        step aside through the queryset, so the texts citing what they held are linked again."""
+        if commit:
+            for form in self.initial_forms:
+                citation = form.instance
+                if citation.pk is None:
+                    continue
+                gives_up = form in self.deleted_forms or (
+                    form.has_changed() and form.initial.get("citation") != str(citation.key)
+                )
+                if gives_up:
+                    Citation.objects.filter(pk=citation.pk).update(reporter=f"moving-{citation.pk}")
+        return super().save_existing_objects(commit)

@@ -129,3 +129,67 @@ def test_admin_search_finds_a_case_by_its_citation(admin_user_client):
     page = admin_user_client.get("/admin/cases/courtcase/", {"q": "555 US 223"}).text
     assert "Pearson v. Callahan" in page
     assert "Other v. Case" not in page
+
+
+class TestCitationRows:
+    """The rows are checked as the set of citations the case will have once saved."""
+
+    def change(self, client, case, rows, **extra):
+        existing = list(case.citations.all())
+        data = case_form(
+            case.court,
+            name=case.name,
+            slug=case.slug,
+            **{
+                "citations-TOTAL_FORMS": str(len(rows)),
+                "citations-INITIAL_FORMS": str(len(existing)),
+                "opened_version": case.updated_at.isoformat(),
+            },
+            **extra,
+        )
+        for n, row in enumerate(rows):
+            data.update({f"citations-{n}-{key}": value for key, value in row.items()})
+            data[f"citations-{n}-case"] = str(case.pk)
+            if n < len(existing):
+                data[f"citations-{n}-id"] = str(existing[n].pk)
+        return client.post(f"/admin/cases/courtcase/{case.pk}/change/", data)
+
+    @pytest.fixture
+    def case(self):
+        case = CitationFactory(volume=555, reporter="U.S.", page=223, position=0).case
+        CitationFactory(case=case, volume=129, reporter="S. Ct.", page=808, position=1)
+        return case
+
+    def test_two_rows_swap_their_citations(self, admin_user_client, client, case):
+        topic = TopicFactory(body="See 129 S. Ct. 808.")
+        rows = [
+            {"citation": "129 S. Ct. 808", "position": "0"},
+            {"citation": "555 U.S. 223", "position": "1"},
+        ]
+        assert self.change(admin_user_client, case, rows).status_code == 302
+        assert [str(c) for c in case.citations.order_by("position")] == [
+            "129 S. Ct. 808",
+            "555 U.S. 223",
+        ]
+        assert f'href="{case.get_absolute_url()}"' in client.get(topic.get_absolute_url()).text
+
+    def test_a_row_takes_the_citation_of_a_row_being_deleted(self, admin_user_client, case):
+        rows = [
+            {"citation": "129 S. Ct. 808", "position": "0"},
+            {"citation": "129 S. Ct. 808", "position": "1", "DELETE": "on"},
+        ]
+        assert self.change(admin_user_client, case, rows).status_code == 302
+        assert [str(c) for c in case.citations.all()] == ["129 S. Ct. 808"]
+
+    def test_a_citation_of_another_case_is_a_message_and_nothing_changes(
+        self, admin_user_client, case
+    ):
+        CitationFactory(volume=457, reporter="U.S.", page=800, case__name="Harlow v. Fitzgerald")
+        rows = [
+            {"citation": "457 U.S. 800", "position": "0"},
+            {"citation": "129 S. Ct. 808", "position": "1"},
+        ]
+        response = self.change(admin_user_client, case, rows)
+        assert response.status_code == 200
+        assert "457 U.S. 800 already belongs to Harlow v. Fitzgerald." in response.text
+        assert sorted(str(c) for c in case.citations.all()) == ["129 S. Ct. 808", "555 U.S. 223"]
