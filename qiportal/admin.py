@@ -153,6 +153,12 @@ class PublishableAdmin(MarkdownEditorMixin, HistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish_now", "unpublish"]
 
+    def save_model(self, request, obj, form, change):
+        now = timezone.now()
+        if not change and "published_at" not in form.changed_data and obj.published_at <= now:
+            obj.published_at = now  # dated when it is saved, not when its form was opened
+        super().save_model(request, obj, form, change)
+
     @admin.display(description="state", ordering="status")
     def state(self, obj):
         if obj.state == "scheduled":

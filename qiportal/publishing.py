@@ -10,8 +10,7 @@ Changes go through qiportal.changes like every other change; the content version
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Least
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from qiportal.changes import Content, ContentQuerySet
@@ -46,11 +45,16 @@ class PublishableQuerySet(ContentQuerySet):
         return self.filter(status=PublishState.DRAFT)
 
     def publish_now(self):
-        """Make every item public now, in one UPDATE (a past publication time is kept)."""
+        """Make every item public now, in one UPDATE. An item that goes public now is dated
+        now (a draft written a month ago, an item scheduled for later); one that was public
+        already keeps its date."""
         now = timezone.now()
         return self.update(
             status=PublishState.PUBLISHED,
-            published_at=Least("published_at", models.Value(now)),
+            published_at=Case(
+                When(published_condition(), then="published_at"),
+                default=models.Value(now),
+            ),
             updated_at=now,
         )
 
@@ -83,6 +87,29 @@ class Publishable(Content):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The state as stored, to tell when a save makes the item public (None when the query
+        # left the field out: reading it here would cost a query per row).
+        instance.stored_status = instance.__dict__.get("status")
+        return instance
+
+    def save(self, *args, **kwargs):
+        self.date_publication()
+        super().save(*args, **kwargs)
+
+    def date_publication(self):
+        """A draft that is published now is dated now, not when it was first written, unless
+        a time still to come was set on purpose (then it is scheduled for that time)."""
+        now = timezone.now()
+        going_public = (
+            getattr(self, "stored_status", None) == PublishState.DRAFT
+            and self.status == PublishState.PUBLISHED
+        )
+        if going_public and self.published_at <= now:
+            self.published_at = now
 
     @property
     def is_public(self):

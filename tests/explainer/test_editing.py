@@ -139,6 +139,73 @@ def edit(client, url, **changes):
     return client.post(url, data)
 
 
+class TestPublicationDates:
+    """An item is dated when it goes public, not when its draft was begun. (Today is the real
+    day: the editor's session was opened on it.)"""
+
+    TODAY = timezone.now().replace(microsecond=0) + timedelta(minutes=5)
+    MONTH_AGO = TODAY - timedelta(days=30)
+
+    def feed_entry(self, client, name):
+        feed = client.get("/feeds/cases/").text
+        return feed.split(f"<title>{name}")[1].split("</entry>")[0]
+
+    def test_a_draft_published_from_the_list_is_dated_today(self, admin_user_client, client):
+        with time_machine.travel(self.MONTH_AGO, tick=False):
+            old = CourtCaseFactory(name="Older v. Case", published_at=self.MONTH_AGO)
+            case = CourtCaseFactory(name="Drafted v. Long Ago", draft=True)
+        with time_machine.travel(self.TODAY, tick=False):
+            post_action(admin_user_client, "/admin/cases/courtcase/", "publish_now", [case, old])
+            case.refresh_from_db()
+            assert case.published_at == self.TODAY
+            published = self.TODAY.isoformat()
+            assert f"<published>{published}</published>" in self.feed_entry(
+                client, "Drafted v. Long Ago"
+            )
+            feed = client.get("/feeds/cases/").text
+            assert feed.index("Drafted v. Long Ago") < feed.index("Older v. Case")
+        old.refresh_from_db()
+        assert old.published_at == self.MONTH_AGO  # public already: its date stays
+
+    def test_a_draft_published_in_its_form_is_dated_today(self, admin_user_client):
+        with time_machine.travel(self.MONTH_AGO, tick=False):
+            topic = TopicFactory(draft=True, published_at=self.MONTH_AGO)
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        with time_machine.travel(self.TODAY, tick=False):
+            assert edit(admin_user_client, url, status=PublishState.PUBLISHED).status_code == 302
+        topic.refresh_from_db()
+        assert topic.published_at == self.TODAY
+
+    def test_a_new_item_is_dated_when_it_is_saved_not_when_its_form_was_opened(
+        self, admin_user_client
+    ):
+        with time_machine.travel(self.TODAY - timedelta(hours=2), tick=False):
+            form = form_data(admin_user_client.get("/admin/explainer/topic/add/").text)
+        form.update(title="Written slowly", slug="written-slowly", summary="S.", body="B.")
+        form.update(status=PublishState.PUBLISHED)
+        with time_machine.travel(self.TODAY, tick=False):
+            assert admin_user_client.post("/admin/explainer/topic/add/", form).status_code == 302
+        assert Topic.objects.get(slug="written-slowly").published_at == self.TODAY
+
+    def test_a_time_to_come_set_on_purpose_is_kept(self, admin_user_client):
+        with time_machine.travel(self.MONTH_AGO, tick=False):
+            topic = TopicFactory(draft=True)
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        later = self.TODAY + timedelta(days=7)
+        local = timezone.localtime(later)
+        with time_machine.travel(self.TODAY, tick=False):
+            response = edit(
+                admin_user_client,
+                url,
+                status=PublishState.PUBLISHED,
+                published_at_0=f"{local:%Y-%m-%d}",
+                published_at_1=f"{local:%H:%M:%S}",
+            )
+        assert response.status_code == 302
+        topic.refresh_from_db()
+        assert topic.published_at == later
+
+
 class TestHistory:
     def test_every_change_is_a_version_with_who_and_when(self, admin_user_client):
         topic = TopicFactory(body="First words.")
