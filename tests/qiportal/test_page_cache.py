@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import path
 from django.utils import timezone
 
 from explainer.models import Topic
@@ -177,3 +179,35 @@ def test_a_change_dropping_the_state_mid_request_is_no_error(client, monkeypatch
     cache.delete(changes.CONTENT_VERSION_KEY)
     monkeypatch.setattr(changes, "cache", RacingCache())
     assert client.get("/faq/").status_code == 200
+
+
+def any_method(request):
+    return HttpResponse(f"Answered a {request.method}.")
+
+
+def setting_a_cookie(request):
+    response = HttpResponse("Remembered your choice.")
+    response.set_cookie("choice", "large-print")
+    return response
+
+
+urlpatterns = [path("answer/", any_method), path("remember/", setting_a_cookie)]
+
+
+@pytest.mark.urls(__name__)
+class TestWhatIsNeverStored:
+    """Pages that answer 200 to anyone, yet must never be stored or served from the cache."""
+
+    def test_a_post_is_never_stored_nor_answered_from_the_cache(self, client):
+        for _ in range(2):
+            response = client.post("/answer/")
+            assert response.text == "Answered a POST."
+            assert "X-Cache" not in response
+        assert client.get("/answer/")["X-Cache"] == "miss"
+        assert client.post("/answer/").text == "Answered a POST."
+
+    def test_an_answer_that_sets_a_cookie_is_never_stored(self, client):
+        for _ in range(2):
+            response = Client().get("/remember/")
+            assert response.cookies["choice"].value == "large-print"
+            assert "X-Cache" not in response
