@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.dates import MONTHS
 
 register = template.Library()
 
@@ -21,7 +22,8 @@ def long_date(value):
     if not value:
         return ""
     value = _local(value)
-    return f"{value.day} {value:%B %Y}"
+    # Django's month names, not the process locale's (strftime's %B follows LC_TIME).
+    return f"{value.day} {MONTHS[value.month]} {value.year}"
 
 
 @register.filter
