@@ -274,7 +274,9 @@ class SQLiteSearch:
             f"WHERE {self.TABLE} MATCH %s AND e.status = 'published' AND e.published_at <= %s "
             "AND e.id != %s"
         )
-        return sql, [match, now, exclude or 0]
+        # The time as Django stores it (UTC, no offset), not as sqlite3 would turn an aware
+        # datetime into text by itself.
+        return sql, [match, connection.ops.adapt_datetimefield_value(now), exclude or 0]
 
     def count(self, text, terms, now, exclude):
         where, params = self._where(terms, now, exclude)
