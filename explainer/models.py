@@ -5,6 +5,7 @@ from markdownx.models import MarkdownxField
 
 from cases.models import CourtCase
 from explainer import glossary
+from qiportal.anchors import not_a_page_id
 from qiportal.changes import Content
 from qiportal.publishing import (
     Publishable,
@@ -59,6 +60,7 @@ class Topic(RenderedText, Reviewable, Publishable):
     slug = models.SlugField(
         max_length=100,
         unique=True,
+        validators=[not_a_page_id],
         help_text="The end of the topic's address (/topics/the-slug/) and its anchor on the "
         "explainer. Lowercase letters, numbers and hyphens.",
     )
@@ -115,6 +117,7 @@ class FAQItem(RenderedText, Reviewable, Publishable):
     slug = models.SlugField(
         max_length=100,
         unique=True,
+        validators=[not_a_page_id],
         help_text="The answer's anchor on the FAQ page (/faq/#the-slug), for links to one answer.",
     )
     answer = MarkdownxField(help_text="The answer, in Markdown. Keep it short and plain.")
@@ -197,6 +200,7 @@ class GlossaryTerm(RenderedText, Publishable):
     slug = models.SlugField(
         max_length=100,
         unique=True,
+        validators=[not_a_page_id],
         help_text="Its anchor on the key terms page (/glossary/#the-slug).",
     )
     variants = models.TextField(
