@@ -1,10 +1,15 @@
 """The publishing rule: drafts and scheduled items are public only to staff, with a banner."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from cases.models import CourtCase
 from explainer.models import FAQItem, Topic
 from tests.factories import CourtCaseFactory, FAQItemFactory, TopicFactory
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +118,41 @@ def test_a_draft_topic_does_not_appear_on_a_published_case(client):
     page = client.get(case.get_absolute_url()).text
     assert "Public topic" in page
     assert "Hidden" not in page
+
+
+class TestRulesEditorsSee:
+    def test_a_draft_with_a_time_to_come_is_a_draft_not_scheduled(self, admin_user_client):
+        TopicFactory(title="Still being written", draft=True, scheduled=True)
+        assert not Topic.objects.scheduled().exists()
+        listed = admin_user_client.get("/admin/explainer/topic/", {"state": "scheduled"}).text
+        assert "Still being written" not in listed
+        listed = admin_user_client.get("/admin/explainer/topic/", {"state": "draft"}).text
+        assert "Still being written" in listed
+
+    @pytest.mark.parametrize(("action", "draft"), [("publish_now", True), ("unpublish", False)])
+    def test_a_list_action_is_a_change_that_a_form_opened_before_cannot_overwrite(
+        self, admin_user_client, client, action, draft
+    ):
+        topic = TopicFactory(draft=draft, body="As it was.")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        opened = form_data(admin_user_client.get(url).text)
+        later = timezone.now() + timedelta(days=2)
+        with time_machine.travel(later, tick=False):
+            admin_user_client.post(
+                "/admin/explainer/topic/", {"action": action, "_selected_action": [topic.pk]}
+            )
+            response = admin_user_client.post(url, {**opened, "body": "From the old form."})
+        assert "Not saved:" in response.text
+        topic.refresh_from_db()
+        assert topic.updated_at == later
+        assert topic.body == "As it was."
+
+    def test_editing_a_published_item_keeps_its_publication_date(self, admin_user_client):
+        topic = TopicFactory(body="First words.")
+        published_at = topic.published_at
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        with time_machine.travel(timezone.now() + timedelta(days=3)):
+            data = form_data(admin_user_client.get(url).text)
+            assert admin_user_client.post(url, {**data, "body": "Second."}).status_code == 302
+        topic.refresh_from_db()
+        assert topic.published_at == published_at.replace(microsecond=0)  # as the form shows it
