@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 # Development mode for everything run from here; production settings are the default elsewhere.
 DEV_ENV := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/dev-secret-key)"
 
-.PHONY: run test test-postgres bench loadtest lint format superuser migrate content clean
+.PHONY: run test test-postgres mutation bench loadtest lint format superuser migrate content clean
 
 run: $(VENV)/.runtime $(VENV)/dev-secret-key migrate content ## serve the portal
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -26,6 +26,10 @@ test: $(VENV)/.dev $(VENV)/dev-secret-key node_modules/.installed ## every check
 
 test-postgres: ## the same, on the machine's PostgreSQL (started, with a test role, if needed)
 	DATABASE_URL="$$(.ci/start-postgres)" $(MAKE) test
+
+mutation: $(VENV)/.dev $(VENV)/dev-secret-key ## mutation testing of the core's rules (slow; not in `make test`)
+	$(DEV_ENV) $(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
 
 bench: $(VENV)/.runtime ## speed, under gunicorn with production settings (uses wrk if installed)
 	$(PY) bench/run.py
