@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 # Development mode for everything run from here; production settings are the default elsewhere.
 DEV_ENV := DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/dev-secret-key)"
 
-.PHONY: run test test-postgres mutation bench loadtest lint format superuser migrate content clean
+.PHONY: run test test-postgres mutation bench bench-texts loadtest lint format superuser migrate content clean
 
 run: $(VENV)/.runtime $(VENV)/dev-secret-key migrate content ## serve the portal
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -33,6 +33,9 @@ mutation: $(VENV)/.dev $(VENV)/dev-secret-key ## mutation testing of the core's 
 
 bench: $(VENV)/.runtime ## speed, under gunicorn with production settings (uses wrk if installed)
 	$(PY) bench/run.py
+
+bench-texts: $(VENV)/.runtime ## how long saving a long text takes (50,000 to 200,000 characters)
+	$(PY) bench/texts.py
 
 loadtest: $(VENV)/.runtime ## 50 readers for 30 s while an editor saves every second
 	$(PY) bench/loadtest.py
