@@ -10,6 +10,8 @@ each citation should point.
 """
 
 import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -93,10 +95,11 @@ def link_citations(html, lookup):
     if not html or not re.search(r"\d", html):
         return Linked(html)
     tree = TextTree(html, skip=NOT_LINKED)
+    earlier = EarlierFullCitations()
     resolutions = resolve_citations(
         get_citations(tree.text),
-        resolve_full_citation=_resolve_full,
-        resolve_shortcase_citation=_resolve_short,
+        resolve_full_citation=earlier.resolve_full,
+        resolve_shortcase_citation=earlier.resolve_short,
         resolve_supra_citation=lambda citation, resolved: None,
         resolve_reference_citation=lambda citation, resolved: None,
     )
@@ -120,25 +123,42 @@ def link_citations(html, lookup):
     return Linked(tree.html() if tree.changed else html, mentions, unmatched, targets)
 
 
-def _resolve_full(citation):
-    return key_of(citation) if isinstance(citation, FullCaseCitation) else None
+class EarlierFullCitations:
+    """
+    Resolves citations in the order of the text: each full citation to its key, and each short
+    form to one of the full citations before it. The keys seen so far are kept by volume and
+    reporter, in order of first page, so a short form is resolved by bisection instead of by
+    reading every full citation before it (which made a long text's save grow with the square
+    of its length).
+    """
+
+    def __init__(self):
+        self.by_reporter = defaultdict(list)  # (volume, reporter): distinct keys, by first page
+
+    def resolve_full(self, citation):
+        key = key_of(citation) if isinstance(citation, FullCaseCitation) else None
+        if key is not None:
+            keys = self.by_reporter[key.volume, key.reporter]
+            index = bisect_left(keys, key.page, key=_page)
+            if index == len(keys) or keys[index] != key:
+                keys.insert(index, key)
+        return key
+
+    def resolve_short(self, short, resolved_full_citations):
+        """The earlier full citation with the same volume and reporter whose first page is the
+        nearest at or before the pin page (or the only candidate, without a pin)."""
+        keys = self.by_reporter.get(
+            (_int(short.groups.get("volume")), short.corrected_reporter()), []
+        )
+        pin = _int(short.groups.get("page") or short.metadata.pin_cite)
+        if pin is not None:
+            index = bisect_right(keys, pin, key=_page)
+            return keys[index - 1] if index else None
+        return keys[0] if len(keys) == 1 else None
 
 
-def _resolve_short(short, resolved_full_citations):
-    """The earlier full citation with the same volume and reporter whose first page is the
-    nearest at or before the pin page (or the only candidate, without a pin)."""
-    candidates = {
-        key
-        for full, key in resolved_full_citations
-        if key is not None
-        and key.volume == _int(short.groups.get("volume"))
-        and key.reporter == short.corrected_reporter()
-    }
-    pin = _int(short.groups.get("page") or short.metadata.pin_cite)
-    if pin is not None:
-        candidates = {key for key in candidates if key.page <= pin}
-        return max(candidates, key=lambda key: key.page, default=None)
-    return candidates.pop() if len(candidates) == 1 else None
+def _page(key):
+    return key.page
 
 
 def _int(value):

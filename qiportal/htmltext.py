@@ -7,7 +7,9 @@ text inside the elements named in `skip` is read but never wrapped, and text in 
 blocks is kept apart so nothing found runs across two paragraphs.
 """
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 import lxml.html
 
@@ -36,6 +38,7 @@ class TextTree:
         self.parts, self.segments, self.offset = [], [], 0
         self._walk(self.root, linkable=True)
         self.text = "".join(self.parts)
+        self.starts = [segment.start for segment in self.segments]
         self.changed = False
         self._note_groups = {}
 
@@ -65,11 +68,14 @@ class TextTree:
             self._add(child, "tail", linkable)
 
     def segment_at(self, start, end):
-        """The linkable piece of text holding all of start..end, or None."""
-        for segment in self.segments:
-            if segment.start <= start and end <= segment.end:
-                return segment if segment.linkable else None
-        return None
+        """The linkable piece of text holding all of start..end (not empty), or None."""
+        # Segments follow one another without overlapping: the one that may hold the span is
+        # the last to start at or before it, found by bisection, not by reading them all.
+        index = bisect_right(self.starts, start) - 1
+        if index < 0:
+            return None
+        segment = self.segments[index]
+        return segment if segment.linkable and end <= segment.end else None
 
     def wrap(self, spans):
         """Wrap each (start, end, make_element) lying in one linkable piece of text in the
@@ -100,16 +106,16 @@ class TextTree:
         for index, (_, element) in enumerate(pieces):
             element.tail = pieces[index + 1][0] if index + 1 < len(pieces) else value[cursor:]
         node = segment.node
+        elements = [element for _, element in pieces]
         if segment.attribute == "text":
             node.text = pieces[0][0]
-            for index, (_, element) in enumerate(pieces):
-                node.insert(index, element)
+            node.insert(0, elements[0])
         else:
             node.tail = pieces[0][0]
-            parent = node.getparent()
-            position = parent.index(node)
-            for index, (_, element) in enumerate(pieces, start=1):
-                parent.insert(position + index, element)
+            node.addnext(elements[0])
+        # Each after the one before: inserting at an index would walk the siblings every time.
+        for before, element in pairwise(elements):
+            before.addnext(element)
 
     def add_note(self, segment, note, group_class):
         """Put `note` (an element) in a group of notes after the block that holds `segment`:

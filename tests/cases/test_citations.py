@@ -102,6 +102,30 @@ def test_a_short_form_is_matched_on_its_pin_page_not_on_names():
     assert '<a href="/cases/second/" class="citation">500 U.S. at 310</a>' in linked.html
 
 
+def test_a_short_form_refers_only_to_a_case_cited_before_it():
+    index = {CitationKey(500, "U.S.", 300): Target("/cases/second/", 2)}
+    linked = link_citations(
+        "<p>As held, 500 U.S. at 310. Second v. Two, 500 U.S. 300 (1991).</p>",
+        lambda keys: {key: index[key] for key in keys if key in index},
+    )
+    assert linked.html.count("<a ") == 1
+    assert "500 U.S. at 310</a>" not in linked.html
+
+
+def test_a_short_form_whose_pin_page_comes_before_every_earlier_case_is_left_alone():
+    linked = link("<p>Pearson v. Callahan, 555 U.S. 223 (2009). Later, 555 U.S. at 200.</p>")
+    assert linked.html.count("<a ") == 1
+    assert "555 U.S. at 200</a>" not in linked.html
+
+
+def test_every_citation_of_a_long_text_is_linked():
+    unit = "See Pearson v. Callahan, 555 U.S. 223 (2009); 555 U.S. at 236. Id. at 240. "
+    linked = link(f"<p>{unit * 300}</p><p>{unit * 300}</p>")
+    for cited in ("555 U.S. 223", "555 U.S. at 236", "Id. at 240"):
+        assert linked.html.count(f'<a href="/cases/pearson/" class="citation">{cited}</a>') == 600
+    assert linked.mentions == [PEARSON]
+
+
 def test_citations_not_in_the_index_are_reported_and_not_linked():
     linked = link("<p>Somebody v. Else, 999 U.S. 1 (2030); Pearson, 555 U.S. 223.</p>")
     assert linked.unmatched == [CitationKey(999, "U.S.", 1)]
