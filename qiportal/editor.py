@@ -5,8 +5,11 @@ django-markdownx ships its preview and upload views open to anyone, and its uplo
 content type and file name the browser sends. These replacements answer staff alone (403 for
 everyone else), render the preview with the site's own pipeline, and accept only PNG, JPEG, GIF
 and WebP files that Pillow confirms are the image they claim to be, saved under a name whose
-extension comes from the detected format, never from the upload.
+extension comes from the detected format, never from the upload. An image with more pixels than
+MARKDOWNX_UPLOAD_MAX_PIXELS is refused from its header, before anything decodes it.
 """
+
+import warnings
 
 from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
@@ -55,9 +58,20 @@ class CheckedImageForm(ImageForm):
     def clean(self):
         upload = super().clean()
         try:
-            with Image.open(upload) as image:
+            with warnings.catch_warnings():
+                # Pillow warns from 89 megapixels; the limit checked below is lower.
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                image = Image.open(upload)  # reads the header only: format and dimensions
+            with image:
                 detected = image.format
+                # Before anything decodes the pixels: a file of a few hundred KB can hold an
+                # image that takes gigabytes once decoded.
+                self.check_dimensions(*image.size)
                 image.verify()
+        except Image.DecompressionBombError as error:  # over 179 megapixels, from Pillow
+            raise ValidationError(self.too_many_pixels()) from error
+        except ValidationError:
+            raise
         except Exception as error:  # Pillow raises many kinds for a broken or hostile file.
             raise ValidationError(
                 "This file is not a readable image. Upload a PNG, JPEG, GIF or WebP file."
@@ -76,6 +90,19 @@ class CheckedImageForm(ImageForm):
                 "Save it with the right extension and upload it again."
             )
         return upload
+
+    def check_dimensions(self, width, height):
+        if width * height > settings.MARKDOWNX_UPLOAD_MAX_PIXELS:
+            raise ValidationError(self.too_many_pixels(f"{width:,} by {height:,} pixels"))
+
+    @staticmethod
+    def too_many_pixels(size="far too large"):
+        limit = settings.MARKDOWNX_UPLOAD_MAX_PIXELS / 1_000_000
+        shown = "{:,} by {:,} pixels".format(*settings.MARKDOWNX_IMAGE_MAX_SIZE["size"])
+        return (
+            f"This image is {size}; images may have at most {limit:g} megapixels. Scale it "
+            f"down to at most {shown}, the largest it is shown, and upload it again."
+        )
 
     def _save(self, image, file_name, commit):
         return super()._save(image, f"image.{self.extension}", commit)
@@ -106,6 +133,7 @@ class ImageUploadView(StaffOnlyMixin, View):
     def refuse(message, status=400):
         limits = (
             "PNG, JPEG, GIF or WebP images, at most "
-            f"{filesizeformat(settings.MARKDOWNX_UPLOAD_MAX_SIZE)}."
+            f"{filesizeformat(settings.MARKDOWNX_UPLOAD_MAX_SIZE)} and "
+            f"{settings.MARKDOWNX_UPLOAD_MAX_PIXELS / 1_000_000:g} megapixels."
         )
         return JsonResponse({"error": message, "accepted": limits}, status=status)

@@ -246,6 +246,10 @@ MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
+# Images with more pixels than this are refused before anything decodes them: a small file can
+# hold a huge image (a 657 KB PNG of 13,000 x 13,000 pixels took a worker to 1.2 GB), and
+# decoding takes about 4 bytes a pixel (160 MB at this limit) before the image is shrunk.
+MARKDOWNX_UPLOAD_MAX_PIXELS = 40_000_000
 # Who may upload images in the editor (the Editors group has it).
 MARKDOWNX_UPLOAD_PERMISSION = "explainer.upload_image"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]

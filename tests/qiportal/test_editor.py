@@ -1,6 +1,10 @@
 """The Markdown editor's preview and upload endpoints: staff only, and safe."""
 
 import io
+import struct
+import tracemalloc
+import zlib
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,6 +28,52 @@ def upload(client, name, content, content_type):
     return client.post(
         UPLOAD, {"image": SimpleUploadedFile(name, content, content_type=content_type)}, **AJAX
     )
+
+
+def write_blank_png(path, width, height, rows=None):
+    """A PNG of width x height black pixels, compressed a row at a time: a file of a few hundred
+    KB for an image that takes gigabytes once decoded, never whole in memory here. With `rows`,
+    the file holds only that many rows (its header still says `height`)."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    compressor, row = zlib.compressobj(), bytes(1 + 3 * width)  # filter byte, then RGB
+    rows = height if rows is None else rows
+    pixels = b"".join(compressor.compress(row) for _ in range(rows)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def resident_memory_kb(field):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+def memory_used_by(action):
+    """(What `action` returns, the most memory it took in MB): the peak of Python's allocations
+    (tracemalloc) and the growth of this process's peak resident memory, which also counts what
+    Pillow allocates in C, out of tracemalloc's sight (Linux: /proc/self/clear_refs resets it)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        before = resident_memory_kb("VmRSS")
+    except OSError:
+        pytest.skip("measuring peak memory needs Linux's /proc/self/clear_refs")
+    tracemalloc.start()
+    try:
+        result = action()
+        python_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    resident_growth = resident_memory_kb("VmHWM") - before
+    return result, max(python_peak / 1e6, resident_growth / 1000)
 
 
 @pytest.fixture
@@ -133,3 +183,52 @@ class TestUpload:
         response = staff_client.post(UPLOAD, {}, **AJAX)
         assert response.status_code == 400
         assert response.json()["error"]
+
+
+@pytest.fixture(scope="module")
+def huge_png(tmp_path_factory):
+    return write_blank_png(tmp_path_factory.mktemp("images") / "huge.png", 13_000, 13_000)
+
+
+@pytest.mark.django_db
+class TestHugeImages:
+    """A small file can hold an image that takes gigabytes to decode: 13,000 x 13,000 pixels in a
+    PNG of 500 KB. It is refused from its header, before anything decodes it."""
+
+    def post(self, client, path):
+        with path.open("rb") as image:
+            return client.post(UPLOAD, {"image": image}, **AJAX)
+
+    def test_it_is_refused_in_words_saying_the_limit_and_what_to_do(
+        self, staff_client, settings, huge_png
+    ):
+        assert huge_png.stat().st_size < settings.MARKDOWNX_UPLOAD_MAX_SIZE
+        response = self.post(staff_client, huge_png)
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert "13,000 by 13,000 pixels" in error
+        assert "at most 40 megapixels" in error
+        assert "Scale it down to at most 1,200 by 1,200 pixels" in error
+        assert not (settings.MEDIA_ROOT / "uploads").exists()
+
+    # As in production, where Pillow's own warning about images of this size is only logged.
+    @pytest.mark.filterwarnings("default::PIL.Image.DecompressionBombWarning")
+    def test_it_is_refused_without_being_decoded(self, staff_client, huge_png):
+        response, megabytes = memory_used_by(lambda: self.post(staff_client, huge_png))
+        assert response.status_code == 400
+        assert megabytes < 50  # decoded, it takes 676 MB
+
+    def test_one_even_pillow_refuses_to_open_is_refused_as_too_large(self, staff_client, tmp_path):
+        # 400 megapixels: Pillow's own guard raises on opening it (the file holds one row).
+        response = self.post(staff_client, write_blank_png(tmp_path / "a.png", 20_000, 20_000, 1))
+        assert response.status_code == 400
+        assert "far too large; images may have at most 40 megapixels" in response.json()["error"]
+
+    def test_the_limit_is_a_setting(self, staff_client, settings, tmp_path):
+        settings.MARKDOWNX_UPLOAD_MAX_PIXELS = 1_000
+        response = upload(staff_client, "a.png", image_bytes(size=(40, 30)), "image/png")
+        assert response.status_code == 400
+        assert "40 by 30 pixels" in response.json()["error"]
+        settings.MARKDOWNX_UPLOAD_MAX_PIXELS = 1_200
+        response = upload(staff_client, "a.png", image_bytes(size=(40, 30)), "image/png")
+        assert response.status_code == 200

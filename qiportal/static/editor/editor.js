@@ -29,7 +29,7 @@
     } catch (error) {
       // Not JSON: fall through to the general message.
     }
-    return "Image not uploaded. Accepted: PNG, JPEG, GIF or WebP images up to 5 MB.";
+    return "Image not uploaded. Accepted: PNG, JPEG, GIF or WebP images up to 5 MB and 40 megapixels.";
   }
 
   function onUploadError(event) {
