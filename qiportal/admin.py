@@ -19,6 +19,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from qiportal import changes
+from qiportal.markup import check_length
 
 TIMESTAMPS = ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]})
 
@@ -81,11 +82,15 @@ class OnePathAdmin(admin.ModelAdmin):
 
 class MarkdownEditorMixin:
     """
-    The markdownx editor, with its live preview, for every Markdown field; and, after saving,
-    what the text's linkers want the editor told (citations not in the case index, say).
+    The markdownx editor, with its live preview, for every Markdown field, which refuses a text
+    longer than settings.MARKDOWN_MAX_LENGTH in words and keeps it in the form (checked by the
+    form, not the model, so the limit is not written into migrations); and, after saving, what
+    the text's linkers want the editor told (citations not in the case index, say).
     """
 
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {
+        MarkdownxField: {"widget": AdminMarkdownxWidget, "validators": [check_length]}
+    }
 
     class Media:
         css = {"all": ["editor/editor.css"]}

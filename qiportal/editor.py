@@ -16,11 +16,12 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 from django.views import View
 from markdownx.forms import ImageForm
 from PIL import Image
 
-from qiportal.markup import render_markdown
+from qiportal.markup import check_length, render_markdown
 
 # Pillow format name -> (the content type it must have been sent as, the file extension).
 IMAGE_FORMATS = {
@@ -49,6 +50,15 @@ class MarkdownPreviewView(StaffOnlyMixin, View):
         content = request.POST.get("content")
         if content is None:
             return HttpResponseBadRequest("Send the Markdown to preview as 'content'.")
+        try:
+            check_length(content)
+        except ValidationError as error:
+            # markdownx shows whatever comes back in the preview, whatever the status.
+            message = format_html(
+                '<p class="markdownx-preview-error" role="alert">Not previewed. {}</p>',
+                error.message,
+            )
+            return HttpResponseBadRequest(message, content_type="text/html; charset=utf-8")
         return HttpResponse(render_markdown(content), content_type="text/html; charset=utf-8")
 
 

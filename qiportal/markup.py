@@ -11,6 +11,7 @@ import re
 import markdown
 import nh3
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "sane_lists", "fenced_code", "toc"]
 MARKDOWN_EXTENSION_CONFIGS = {
@@ -119,3 +120,18 @@ def render_markdown(source, *, anchor_prefix=""):
     if anchor_prefix:
         html = _prefix_footnotes(html, f"{anchor_prefix}-")
     return html
+
+
+def check_length(source):
+    """
+    Refuse, in words, a Markdown text longer than settings.MARKDOWN_MAX_LENGTH characters: the
+    time a save takes grows with the text, and finding its citations (eyecite) grows faster.
+    A line break counts as one character, as the editor sees it, though browsers send two.
+    """
+    length, limit = len(source.replace("\r\n", "\n")), settings.MARKDOWN_MAX_LENGTH
+    if length > limit:
+        raise ValidationError(
+            f"This text is {length:,} characters long; a text may have at most {limit:,}. "
+            "Shorten it, or split it into two.",
+            code="too_long",
+        )

@@ -242,6 +242,11 @@ STORAGES = {
 # renders saved content, so an editor previews exactly what readers will get. Its two endpoints
 # are mounted by qiportal.urls behind a staff check, at the paths below.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "qiportal.markup.render_markdown"
+# The most characters any Markdown text may have (a topic's body, an answer, a case's summary),
+# checked where editors save and preview (qiportal.admin, qiportal.editor), not by the database:
+# changing it needs no migration. A save takes longer than in step with the text (finding its
+# citations does): `make bench-texts` times it.
+MARKDOWN_MAX_LENGTH = 50_000
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_MEDIA_PATH = "uploads/"

@@ -115,6 +115,21 @@ class TestPreview:
         assert response.status_code == 200
         assert_safe(response.text)
 
+    def test_a_text_over_the_limit_is_not_rendered_and_the_preview_says_why(
+        self, staff_client, settings
+    ):
+        assert settings.MARKDOWN_MAX_LENGTH == 50_000
+        response = staff_client.post(PREVIEW, {"content": "*word* " * 7_143})  # 50,001
+        assert response.status_code == 400
+        assert response.text == (
+            '<p class="markdownx-preview-error" role="alert">Not previewed. This text is 50,001 '
+            "characters long; a text may have at most 50,000. Shorten it, or split it into "
+            "two.</p>"
+        )
+        at_the_limit = staff_client.post(PREVIEW, {"content": "*word* " * 7_142 + "*word*"})
+        assert at_the_limit.status_code == 200
+        assert at_the_limit.text.count("<em>word</em>") == 7_143
+
     def test_missing_content_is_a_400_in_words(self, staff_client):
         response = staff_client.post(PREVIEW, {})
         assert response.status_code == 400
