@@ -15,11 +15,15 @@ from cases.models import Citation, CourtCase, Mention
 from qiportal.database import chunks
 from qiportal.texts import Linker
 
+# Citation keys per query: three values each (volume, reporter, page), 900 in all, under the 999
+# that SQLite takes in one statement as some builds have it.
+KEYS_PER_QUERY = 300
+
 
 def lookup_cases(keys):
     """Where each citation points: {key: Target}, a link only for a public case."""
     targets = {}
-    for part in chunks(sorted(keys), size=300):
+    for part in chunks(sorted(keys), KEYS_PER_QUERY):
         for citation in Citation.objects.for_keys(part).select_related("case"):
             case = citation.case
             url = case.get_absolute_url() if case.is_public else None
@@ -68,7 +72,8 @@ class CitationLinker(Linker):
         for query in citations:
             keys.extend(query.keys())
         mentions += [
-            Mention.objects.filter(Mention.key_condition(part)) for part in chunks(keys, 300)
+            Mention.objects.filter(Mention.key_condition(part))
+            for part in chunks(keys, KEYS_PER_QUERY)
         ]
         texts = defaultdict(set)
         for query in mentions:

@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from cases.models import CourtCase, Mention
 from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, Topic
 from qiportal import search
+from qiportal.database import prefetch_in_chunks
 from qiportal.models import SearchEntry
 from qiportal.seo import PageMetaMixin, organisation
 from qiportal.views import StaffPreviewMixin, is_staff
@@ -53,7 +54,8 @@ class TopicDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         topic = self.object
         previous_topic, next_topic = self.neighbours(topic)
-        cases = list(
+        # A topic may cite more cases than one query may name (prefetch_in_chunks).
+        cases = prefetch_in_chunks(
             CourtCase.objects.published()
             .annotate(
                 cited_here=Exists(
@@ -62,8 +64,8 @@ class TopicDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
                 on_topic=Exists(CaseTopic.objects.filter(case=OuterRef("pk"), topic=topic)),
             )
             .filter(Q(cited_here=True) | Q(on_topic=True))
-            .select_related("court")
-            .prefetch_related("citations")
+            .select_related("court"),
+            "citations",
         )
         return super().get_context_data(
             faq_items=topic.faq_items.published().order_by("position", "id"),
