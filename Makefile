@@ -34,7 +34,7 @@ mutation: $(VENV)/.dev $(VENV)/dev-secret-key ## mutation testing of the core's 
 bench: $(VENV)/.runtime ## speed, under gunicorn with production settings (uses wrk if installed)
 	$(PY) bench/run.py
 
-bench-texts: $(VENV)/.runtime ## how long saving a long text takes (50,000 to 200,000 characters)
+bench-texts: $(VENV)/.runtime ## how long saving a long text takes (25,000 to 200,000 characters)
 	$(PY) bench/texts.py
 
 loadtest: $(VENV)/.runtime ## 50 readers for 30 s while an editor saves every second
