@@ -5,7 +5,13 @@ One format serves three jobs: the shipped content (explainer/content/portal.toml
 `load_content`), and a full copy of the content (`export_content` writes it as JSON,
 `import_content` loads it into an empty database). Items are keyed by slug, so a file can be
 read and checked by a person. Rendered HTML is never stored in it: it is rendered again on load.
+
+A shipped item may already be in the database under another slug, added by staff: `find_*` say
+which item, matched on what identifies it in the database as well as on its slug (a key term by
+its term, a court by its name, a case by any of its citations).
 """
+
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -31,6 +37,77 @@ def _state(data, now):
         "status": data.get("status", PublishState.PUBLISHED),
         "published_at": parse_datetime(published_at) if published_at else now,
     }
+
+
+class Found(NamedTuple):
+    """An item already in the database that a shipped item would duplicate, and what matched."""
+
+    item: object
+    matched: str  # "the same term"
+
+    def __str__(self):
+        slug = getattr(self.item, "slug", "")
+        return f"“{self.item}”" + (f" under the slug {slug}" if slug else "") + f" ({self.matched})"
+
+
+def _first(*candidates):
+    """The first (queryset, what matched) that finds an item, as a Found, or None."""
+    for queryset, matched in candidates:
+        item = queryset.first()
+        if item is not None:
+            return Found(item, matched)
+    return None
+
+
+def find_glossary_term(data):
+    """A key term with the same term (whatever its capitals: readers would meet both) or slug."""
+    return _first(
+        (GlossaryTerm.objects.filter(term__iexact=data["term"]), "the same term"),
+        (GlossaryTerm.objects.filter(slug=data["slug"]), "the same slug"),
+    )
+
+
+def find_introduction(data):
+    """The portal has one introduction."""
+    return _first((Introduction.objects.all(), "the portal has one introduction"))
+
+
+def find_topic(data):
+    return _first((Topic.objects.filter(slug=data["slug"]), "the same slug"))
+
+
+def find_faq_item(data):
+    return _first((FAQItem.objects.filter(slug=data["slug"]), "the same slug"))
+
+
+def find_court(data):
+    """A court with the same name (whatever its capitals) or slug."""
+    return _first(
+        (Court.objects.filter(name__iexact=data["name"]), "the same name"),
+        (Court.objects.filter(slug=data["slug"]), "the same slug"),
+    )
+
+
+def find_case(data):
+    """A case with any of the same citations, or the same slug."""
+    return _first(
+        *(
+            (
+                CourtCase.objects.filter(citations__in=Citation.objects.for_keys([key])),
+                f"the same citation, {key}",
+            )
+            for key in citation_keys(data)
+        ),
+        (CourtCase.objects.filter(slug=data["slug"]), "the same slug"),
+    )
+
+
+def citation_keys(data):
+    """The case's citations, read; ContentError, in words, for one that is not a citation."""
+    try:
+        return [parse_citation(text) for text in data["citations"]]
+    except ValueError as error:
+        raise ContentError(f"Case {data['slug']}: {error}") from error
 
 
 def create_glossary_term(data, *, now):
@@ -77,10 +154,7 @@ def create_court(data):
 
 def create_case(data, court, topics, *, now):
     """A case with its citations (in order) and its topics."""
-    try:
-        keys = [parse_citation(text) for text in data["citations"]]
-    except ValueError as error:
-        raise ContentError(f"Case {data['slug']}: {error}") from error
+    keys = citation_keys(data)
     case = CourtCase.objects.create(
         slug=data["slug"],
         name=data["name"],

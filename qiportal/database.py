@@ -1,5 +1,9 @@
-"""Small helpers for queries over many rows, on SQLite and PostgreSQL alike."""
+"""Small helpers for the database, on SQLite and PostgreSQL alike: queries over many rows, the
+planner's statistics, a refusal said in words."""
 
+import re
+
+from django.apps import apps
 from django.db import connection
 from django.db.models import prefetch_related_objects
 
@@ -29,3 +33,18 @@ def update_planner_statistics():
     index is selective), as SQLite and PostgreSQL both do with ANALYZE."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def refusal_in_words(error):
+    """
+    What a database's refusal (an IntegrityError, a DataError) means, in words: the message of
+    the constraint it names when a model gives one ("The year must be between 1789 and 2100."),
+    otherwise the database's own first line. SQLite and PostgreSQL both name a check constraint
+    and PostgreSQL a unique one; SQLite names a unique one by its columns.
+    """
+    text = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if re.search(rf"\b{re.escape(constraint.name)}\b", text):
+                return constraint.get_violation_error_message()
+    return f"the database refused it ({text})"

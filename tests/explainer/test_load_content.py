@@ -5,16 +5,22 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases.models import Citation, CourtCase
-from explainer.models import FAQItem, Introduction, Topic
+from cases.models import Citation, Court, CourtCase
+from explainer.models import FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
+from tests.factories import CitationFactory, CourtCaseFactory, CourtFactory, GlossaryTermFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def run(**options):
+    """What the command says: (standard output, standard error)."""
+    out, err = StringIO(), StringIO()
+    call_command("load_content", stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
 def load(**options):
-    out = StringIO()
-    call_command("load_content", stdout=out, **options)
-    return out.getvalue()
+    return run(**options)[0]
 
 
 def counts():
@@ -75,3 +81,120 @@ def test_a_broken_content_file_is_reported_in_words(tmp_path):
         load(file=broken)
     with pytest.raises(CommandError, match="Cannot read"):
         load(file=tmp_path / "missing.toml")
+
+
+@pytest.fixture
+def added_by_staff():
+    """Before the portal shipped them: a court, a case and a key term, under slugs of staff's."""
+    court = CourtFactory(name="Supreme Court of the United States", short_name="SCOTUS", slug="us")
+    harlow = CourtCaseFactory(
+        name="Harlow v. Fitzgerald", slug="harlow", court=court, year=1982, summary="Staff's."
+    )
+    CitationFactory(case=harlow, volume=457, reporter="U.S.", page=800)
+    GlossaryTermFactory(term="Qualified immunity", slug="qi", definition="Staff's definition.")
+    return court
+
+
+def rows_of_staff():
+    return [
+        list(model.objects.filter(slug=slug).values())
+        for model, slug in [(Court, "us"), (CourtCase, "harlow"), (GlossaryTerm, "qi")]
+    ] + [list(Citation.objects.filter(case__slug="harlow").values())]
+
+
+def test_items_staff_added_under_other_slugs_are_reported_and_the_rest_loads(added_by_staff):
+    before = rows_of_staff()
+    out, err = run()
+    assert err == ""
+    assert "Loaded the shipped content: 13 key terms, 1 introduction, 6 topics" in out
+    assert "13 court cases." in out
+    assert (
+        "- key term “qualified immunity” (qualified-immunity): already present as "
+        "“Qualified immunity” under the slug qi (the same term)."
+    ) in out
+    assert (
+        "- court “Supreme Court of the United States” (supreme-court): already present as "
+        "“Supreme Court of the United States” under the slug us (the same name)."
+    ) in out
+    assert (
+        "- case “Harlow v. Fitzgerald” (harlow-v-fitzgerald): already present as "
+        "“Harlow v. Fitzgerald” under the slug harlow (the same citation, 457 U.S. 800)."
+    ) in out
+
+    assert rows_of_staff() == before  # nothing staff made is changed
+    assert not Court.objects.exclude(slug="us").exists()
+    assert CourtCase.objects.filter(court=added_by_staff).count() == 14  # filed under theirs
+    assert not CourtCase.objects.filter(slug="harlow-v-fitzgerald").exists()
+    assert not GlossaryTerm.objects.filter(slug="qualified-immunity").exists()
+    assert GlossaryTerm.objects.count() == 14
+    assert Topic.objects.published().count() == 6
+    # The shipped texts link the term staff defined.
+    assert 'href="/glossary/#qi"' in Topic.objects.get(slug="what-is-qualified-immunity").body_html
+
+    stored = rows_of_staff(), counts(), ShippedItem.objects.count()
+    again, err = run()
+    assert "Shipped content already loaded; nothing changed." in again
+    assert "already present" not in again  # reported once
+    assert err == ""
+    assert (rows_of_staff(), counts(), ShippedItem.objects.count()) == stored
+
+
+def test_an_item_staff_found_present_and_deleted_is_not_created_later(added_by_staff):
+    load()
+    CourtCase.objects.get(slug="harlow").delete()
+    load()
+    assert not CourtCase.objects.filter(name="Harlow v. Fitzgerald").exists()
+
+
+CASES = """
+[[courts]]
+slug = "a-court"
+name = "A court"
+short_name = "A"
+
+[[cases]]
+slug = "too-late"
+name = "Too v. Late"
+court = "a-court"
+year = 3000
+outcome = "granted"
+holding = "Held."
+citations = ["901 U.S. 1"]
+
+[[cases]]
+slug = "unreadable"
+name = "Un v. Readable"
+court = "a-court"
+year = 2000
+outcome = "granted"
+holding = "Held."
+citations = ["page one of the reports"]
+
+[[cases]]
+slug = "on-time"
+name = "On v. Time"
+court = "a-court"
+year = 2000
+outcome = "granted"
+holding = "Held."
+citations = ["902 U.S. 1"]
+"""
+
+
+def test_an_item_the_database_refuses_is_reported_in_words_and_the_rest_loads(tmp_path):
+    file = tmp_path / "cases.toml"
+    file.write_text(CASES)
+    out, err = run(file=file)
+    assert "Loaded the shipped content: 1 court, 1 court case." in out
+    assert "Could not be loaded (2; tried again on the next run):" in err
+    assert "- case “Too v. Late” (too-late): The year must be between 1789 and 2100." in err
+    assert (
+        "- case “Un v. Readable” (unreadable): Case unreadable: “page one of the reports” is "
+        in err
+    )
+    assert list(CourtCase.objects.values_list("slug", flat=True)) == ["on-time"]
+    assert not Citation.objects.filter(volume=901).exists()  # nothing of it is left behind
+
+    out, err = run(file=file)
+    assert "Loaded nothing new from the shipped content." in out
+    assert "The year must be between 1789 and 2100." in err

@@ -3,6 +3,15 @@ Load the content the portal ships with (explainer/content/portal.toml).
 
 Idempotent: each shipped item is created once and never touched again, so running the command
 again changes nothing, staff edits are never overwritten, and an item staff deleted stays deleted.
+
+Staff may have added a shipped item themselves before it was shipped, under a slug of their own:
+an item is matched on what identifies it (a key term by its term, a court by its name, a case by
+any of its citations) as well as by slug (topics and answers by slug alone). An item found is
+reported once, as already present, and recorded as loaded like one created, so it is never
+created beside staff's; shipped cases are filed under the court staff have under the shipped
+court's name. Each item is written in a savepoint of its own: one the database refuses anyway is
+reported in words and the rest still load (it is tried again on the next run). A deploy never
+stops for content staff added.
 """
 
 import tomllib
@@ -10,19 +19,23 @@ from pathlib import Path
 
 import reversion
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 
-from cases.models import Court, CourtCase
 from explainer import content
-from explainer.models import FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
+from explainer.models import ShippedItem, Topic
 from qiportal import changes
-from qiportal.database import update_planner_statistics
+from qiportal.database import refusal_in_words, update_planner_statistics
 
 CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "portal.toml"
 
 
 class Command(BaseCommand):
-    help = "Load the shipped content: creates what was never loaded, changes nothing else."
+    help = (
+        "Load the shipped content: creates what was never loaded, changes nothing else. An item "
+        "staff already have (the same slug, key term, court name or citation) is reported and "
+        "left as it is."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--file", type=Path, default=CONTENT_FILE, help="A content file.")
@@ -36,86 +49,150 @@ class Command(BaseCommand):
             raise CommandError(f"{file} is not valid TOML: {error}.") from error
 
         self.loaded = set(ShippedItem.objects.values_list("key", flat=True))
-        self.created = {}
+        self.created, self.present, self.failed = {}, [], []
         self.now = timezone.now()
-        try:
-            # One transaction; the texts loaded before the cases they cite are linked, and
-            # everything indexed for search, once, at the end.
-            with changes.batch(), reversion.create_revision():
-                reversion.set_comment("Shipped with the portal.")
-                # Key terms first: texts link them when they are created.
-                self.load_glossary(data.get("glossary", []))
-                self.load_introduction(data.get("introduction"))
-                topics = self.load_topics(data.get("topics", []))
-                self.load_faq(data.get("faq", []), topics)
-                courts = self.load_courts(data.get("courts", []))
-                self.load_cases(data.get("cases", []), courts, topics)
-        except content.ContentError as error:
-            raise CommandError(str(error)) from error
+        # One transaction; the texts loaded before the cases they cite are linked, and
+        # everything indexed for search, once, at the end.
+        with changes.batch():
+            # Key terms first: texts link them when they are created.
+            self.load_glossary(data.get("glossary", []))
+            self.load_introduction(data.get("introduction"))
+            topics = self.load_topics(data.get("topics", []))
+            self.load_faq(data.get("faq", []), topics)
+            courts = self.load_courts(data.get("courts", []))
+            self.load_cases(data.get("cases", []), courts, topics)
         if self.created:
             update_planner_statistics()
+        self.summarise()
+
+    def summarise(self):
+        if self.created:
             self.stdout.write(f"Loaded the shipped content: {content.describe(self.created)}.")
-        else:
+        elif not self.present and not self.failed:
             self.stdout.write("Shipped content already loaded; nothing changed.")
+        else:
+            self.stdout.write("Loaded nothing new from the shipped content.")
+        if self.present:
+            self.stdout.write(
+                f"Already present ({len(self.present)}; left as they are, and recorded as "
+                "loaded, so never created beside them):"
+            )
+            for line in self.present:
+                self.stdout.write(f"- {line}")
+        if self.failed:
+            self.stderr.write(
+                f"Could not be loaded ({len(self.failed)}; tried again on the next run):"
+            )
+            for line in self.failed:
+                self.stderr.write(f"- {line}")
 
-    def count(self, model):
-        self.created[model] = self.created.get(model, 0) + 1
-
-    def first_time(self, key):
-        """True once per key: the first time this item is loaded into this database."""
+    def load(self, label, key, find, create):
+        """
+        One shipped item, unless it was loaded before: recorded as loaded without being
+        created when `find()` finds staff's, created by `create()` (which returns its model)
+        otherwise. In a savepoint and a revision of its own, so that a refusal takes back this
+        item alone.
+        """
         if key in self.loaded:
-            return False
-        ShippedItem.objects.create(key=key)
-        self.loaded.add(key)
-        return True
+            return
+        try:
+            with reversion.create_revision():  # atomic: a savepoint inside the batch
+                reversion.set_comment("Shipped with the portal.")
+                found = find()
+                if found is None:
+                    model = create()
+                ShippedItem.objects.create(key=key)
+        except content.ContentError as error:
+            self.failed.append(f"{label}: {error}")
+        except (KeyError, TypeError) as error:
+            self.failed.append(f"{label}: the content file is missing or mistypes {error}.")
+        except DatabaseError as error:
+            self.failed.append(f"{label}: {refusal_in_words(error)}")
+        else:
+            self.loaded.add(key)
+            if found is None:
+                self.created[model] = self.created.get(model, 0) + 1
+            else:
+                self.present.append(f"{label}: already present as {found}.")
 
     def load_glossary(self, items):
         for data in items:
-            slug = data["slug"]
-            if (
-                self.first_time(f"term:{slug}")
-                and not GlossaryTerm.objects.filter(slug=slug).exists()
-            ):
-                content.create_glossary_term(data, now=self.now)
-                self.count(GlossaryTerm)
+            self.load(
+                f"key term “{data.get('term')}” ({data.get('slug')})",
+                f"term:{data.get('slug')}",
+                lambda data=data: content.find_glossary_term(data),
+                lambda data=data: type(content.create_glossary_term(data, now=self.now)),
+            )
 
     def load_introduction(self, data):
-        if data and self.first_time("introduction") and not Introduction.objects.exists():
-            content.create_introduction(data)
-            self.count(Introduction)
+        if data:
+            self.load(
+                "the introduction",
+                "introduction",
+                lambda: content.find_introduction(data),
+                lambda: type(content.create_introduction(data)),
+            )
 
     def load_topics(self, items):
         for position, data in enumerate(items, start=1):
-            slug = data["slug"]
-            if self.first_time(f"topic:{slug}") and not Topic.objects.filter(slug=slug).exists():
-                content.create_topic(data, position=position * 10, now=self.now)
-                self.count(Topic)
+            self.load(
+                f"topic “{data.get('title')}” ({data.get('slug')})",
+                f"topic:{data.get('slug')}",
+                lambda data=data: content.find_topic(data),
+                lambda data=data, position=position: type(
+                    content.create_topic(data, position=position * 10, now=self.now)
+                ),
+            )
         return Topic.objects.in_bulk(field_name="slug")
 
     def load_faq(self, items, topics):
-        for position, data in enumerate(items, start=1):
-            slug, topic = data["slug"], topics.get(data["topic"])
+        def create(data, position):
+            topic = topics.get(data["topic"])
             if topic is None:
-                continue  # Its topic was deleted by staff: nothing to attach the answer to.
-            if self.first_time(f"faq:{slug}") and not FAQItem.objects.filter(slug=slug).exists():
-                content.create_faq_item(data, topic, position=position * 10, now=self.now)
-                self.count(FAQItem)
+                raise content.ContentError(
+                    f"its topic, {data['topic']}, is not in the database (deleted by staff?)."
+                )
+            return type(content.create_faq_item(data, topic, position=position * 10, now=self.now))
+
+        for position, data in enumerate(items, start=1):
+            self.load(
+                f"FAQ item “{data.get('question')}” ({data.get('slug')})",
+                f"faq:{data.get('slug')}",
+                lambda data=data: content.find_faq_item(data),
+                lambda data=data, position=position: create(data, position),
+            )
 
     def load_courts(self, items):
+        """{shipped court's slug: the court its cases are filed under}: the shipped court, or
+        the court staff have under its name (or slug)."""
+        courts = {}
         for data in items:
-            slug = data["slug"]
-            if self.first_time(f"court:{slug}") and not Court.objects.filter(slug=slug).exists():
-                content.create_court(data)
-                self.count(Court)
-        return Court.objects.in_bulk(field_name="slug")
+            self.load(
+                f"court “{data.get('name')}” ({data.get('slug')})",
+                f"court:{data.get('slug')}",
+                lambda data=data: content.find_court(data),
+                lambda data=data: type(content.create_court(data)),
+            )
+            found = content.find_court(data) if "name" in data and "slug" in data else None
+            if found is not None:
+                courts[data["slug"]] = found.item
+        return courts
 
     def load_cases(self, items, courts, topics):
-        for data in items:
-            slug, court = data["slug"], courts.get(data["court"])
-            if court is None or not self.first_time(f"case:{slug}"):
-                continue
-            if CourtCase.objects.filter(slug=slug).exists():
-                continue
+        def create(data):
+            court = courts.get(data["court"])
+            if court is None:
+                raise content.ContentError(
+                    f"its court, {data['court']}, is not in the database (deleted by staff?)."
+                )
             case = content.create_case(data, court, topics, now=self.now)
             reversion.add_to_revision(case)  # with its citations and topics, now they exist
-            self.count(CourtCase)
+            return type(case)
+
+        for data in items:
+            self.load(
+                f"case “{data.get('name')}” ({data.get('slug')})",
+                f"case:{data.get('slug')}",
+                lambda data=data: content.find_case(data),
+                lambda data=data: create(data),
+            )
