@@ -18,13 +18,16 @@ class UpdatesFeed(Feed):
     link = reverse_lazy("explainer:index")
 
     def items(self):
+        # Items changed at the same moment (one list action changes many) come in slug order,
+        # so the feed is the same whatever order the rows are stored in (after an import, say).
         recent = [
-            *Topic.objects.published().order_by("-updated_at")[:FEED_LENGTH],
+            *Topic.objects.published().order_by("-updated_at", "slug")[:FEED_LENGTH],
             *FAQItem.objects.published()
             .select_related("topic")
-            .order_by("-updated_at")[:FEED_LENGTH],
-            *CourtCase.objects.published().order_by("-updated_at")[:FEED_LENGTH],
+            .order_by("-updated_at", "slug")[:FEED_LENGTH],
+            *CourtCase.objects.published().order_by("-updated_at", "slug")[:FEED_LENGTH],
         ]
+        # A stable sort: at the same moment, topics, then answers, then cases.
         return sorted(recent, key=lambda item: item.updated_at, reverse=True)[:FEED_LENGTH]
 
     def item_title(self, item):

@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 from io import StringIO
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,12 +17,27 @@ from tests.factories import CitationFactory, CourtCaseFactory, FAQItemFactory, T
 pytestmark = pytest.mark.django_db
 
 
+# Searches a reader might make: words, a phrase that stems, a citation, a party's name.
+SEARCHES = ["qualified immunity", "clearly established", "555 U.S. 223", "Pearson", "officers"]
+
+
 def public_pages(client):
-    """Every public page, as readers get it."""
-    urls = ["/", "/faq/", "/cases/", "/cases/?page=1&sort=name"]
+    """Every public page, as readers get it: the explainer, each topic, the FAQ, the key terms,
+    search results, the case index (two orders, a filter) and its downloads, each case, both
+    feeds, the sitemap and robots.txt."""
+    urls = ["/", "/faq/", "/glossary/", "/cases/", "/cases/?page=1&sort=name"]
+    urls += ["/cases/?outcome=granted", "/cases/export.csv", "/cases/export.json"]
+    urls += ["/cases/export.csv?sort=name", "/feeds/updates/", "/feeds/cases/"]
+    urls += ["/sitemap.xml", "/robots.txt"]
+    urls += [f"/search/?{urlencode({'q': query})}" for query in SEARCHES]
     urls += [topic.get_absolute_url() for topic in Topic.objects.published()]
     urls += [case.get_absolute_url() for case in CourtCase.objects.published()]
-    return {url: client.get(url).content for url in urls}
+    pages = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[url] = b"".join(response) if response.streaming else response.content
+    return pages
 
 
 def wipe_content():
@@ -34,7 +50,12 @@ def wipe_content():
 
 @pytest.fixture
 def edited_content(shipped_content):
-    """The shipped content after some editing: order, drafts, schedules, reviews."""
+    """The shipped content, loaded a year ago, after some editing: order, drafts, schedules,
+    reviews. (A year ago: every date readers see then tells whether it came back.)"""
+    a_year_ago = timezone.now() - timedelta(days=365)
+    for model in (GlossaryTerm, Topic, FAQItem, CourtCase):
+        model.objects.update(created_at=a_year_ago, updated_at=a_year_ago, published_at=a_year_ago)
+    Introduction.objects.update(updated_at=a_year_ago)
     Topic.objects.filter(slug="colorado-senate-bill-20-217").update(position=1)
     TopicFactory(title="A draft in progress", draft=True)
     FAQItemFactory(question="Scheduled question?", published_at=timezone.now() + timedelta(days=3))
@@ -48,6 +69,11 @@ def test_export_then_import_into_an_empty_database_gives_the_same_pages(
     client, edited_content, tmp_path
 ):
     before = public_pages(client)
+    # What is compared holds what readers look for.
+    assert b"Pearson v. Callahan" in before["/search/?q=555+U.S.+223"]
+    assert b"Newer v. Case" in before["/cases/export.csv"]
+    assert b"Newer v. Case" in before["/feeds/cases/"]
+    assert b'id="good-faith"' in before["/glossary/"]
     file = tmp_path / "content.json"
     call_command("export_content", str(file), stderr=StringIO())
     data = json.loads(file.read_text())
