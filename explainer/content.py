@@ -2,9 +2,11 @@
 The portal's content as plain data, in and out.
 
 One format serves three jobs: the shipped content (explainer/content/portal.toml, loaded by
-`load_content`), and a full copy of the content (`export_content` writes it as JSON,
-`import_content` loads it into an empty database). Items are keyed by slug, so a file can be
-read and checked by a person. Rendered HTML is never stored in it: it is rendered again on load.
+`load_content`), and a content file to move content between installations (`export_content`
+writes it as JSON, `import_content` loads it into an empty database). Items are keyed by slug,
+so a file can be read and checked by a person. Rendered HTML is never stored in it: it is
+rendered again on load. It is not a backup (no history, users or images): `manage.py backup`
+is (qiportal.backup).
 
 A shipped item may already be in the database under another slug, added by staff: `find_*` say
 which item, matched on what identifies it in the database as well as on its slug (a key term by

@@ -9,7 +9,8 @@ from explainer.content import export_content
 class Command(BaseCommand):
     help = (
         "Write all content (introduction, topics, FAQ items, courts, cases and citations, with "
-        "their order and publish state) to one JSON file, for `import_content`."
+        "their order and publish state) to one JSON file, for `import_content` in another "
+        "installation. Not a backup (no history, users or uploaded images): use `backup`."
     )
 
     def add_arguments(self, parser):
