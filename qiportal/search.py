@@ -175,7 +175,9 @@ class Results(Sequence):
     """
     The public matches of a query, best first, the item the query names exactly (the case a
     typed citation names) before all the rest; fetched a page at a time (Django's Paginator
-    asks for the count and for slices).
+    asks for the count and for slices). Matches that rank the same come by title, then by
+    address (a topic and its answer may share both words and title), so the order never
+    depends on how the rows happen to be stored.
     """
 
     def __init__(self, text):
@@ -289,7 +291,7 @@ class SQLiteSearch:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT f.rowid, snippet({self.TABLE}, 2, %s, %s, %s, 24) {where} "
-                f"ORDER BY bm25({self.TABLE}, 10.0, 10.0, 1.0), e.title LIMIT %s OFFSET %s",
+                f"ORDER BY bm25({self.TABLE}, 10.0, 10.0, 1.0), e.title, e.url LIMIT %s OFFSET %s",
                 [MARK_START, MARK_END, ELLIPSIS, *params, limit, offset],
             )
             rows = cursor.fetchall()
@@ -347,7 +349,7 @@ class PostgresSearch:
                 fragment_delimiter=f" {ELLIPSIS} ",
                 max_fragments=2,
             ),
-        ).order_by("-rank", "title")[offset : offset + limit]
+        ).order_by("-rank", "title", "url")[offset : offset + limit]
         return [_hit(entry, highlighted(entry.snippet)) for entry in entries]
 
 

@@ -55,6 +55,16 @@ class TestRanking:
             "Something else",
         ]
 
+    def test_matches_that_rank_the_same_come_in_one_order_whatever_the_storage(self, client):
+        """A topic and its answer may share title and words: the answer's address comes first
+        (/faq/ before /topics/), however the rows happen to be stored (after an import, say)."""
+        topic = TopicFactory(title="Same words", summary="", body="Officers act in good faith.")
+        FAQItemFactory(topic=topic, question="Same words", answer="Officers act in good faith.")
+        assert results(client, "officers") == [
+            ("Question and answer", "Same words"),
+            ("Explainer", "Same words"),
+        ]
+
     def test_a_case_name_ranks_above_a_mention_in_a_summary(self, client):
         CourtCaseFactory(name="Other v. Party", summary="It followed Kisela closely.")
         CourtCaseFactory(name="Kisela v. Hughes", summary="An officer shot a woman.")
