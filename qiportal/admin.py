@@ -5,20 +5,30 @@ and the guard against saving over someone else's change. The apps' admin modules
 nothing is registered here.
 """
 
+import json
+
 import reversion
 from adminsortable2.admin import SortableAdminMixin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
+from reversion.errors import RevertError
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from qiportal import changes
+from qiportal import changes, history
 from qiportal.markup import check_length
 
 TIMESTAMPS = ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]})
@@ -102,10 +112,130 @@ class MarkdownEditorMixin:
             self.message_user(request, warning, messages.WARNING)
 
 
+class _RolledBack(Exception):
+    """Carries the page that showed a version, once what showing it wrote is undone."""
+
+    def __init__(self, response):
+        self.response = response
+
+
 class HistoryAdmin(OnePathAdmin, CompareVersionAdmin):
-    """Every change kept as a version (django-reversion): history, compare, revert, recover."""
+    """
+    Every change kept as a version (django-reversion): history, compare, revert, recover.
+
+    Reversion's revert and recover views take a version of any model, and put back the whole
+    revision it belongs to. Here they take only a version of this admin's model (for revert, of
+    the item in the address; for recover, of an item deleted), check the user's rights on the
+    model and on the rows its versions keep with it, put back that one item (a list action or
+    the shipped content made one revision of many items: qiportal.history.restore), and record
+    the restore in the history and in the admin's log, with who did it.
+    """
 
     history_latest_first = True
+
+    def may_restore(self, request):
+        """Restoring also adds, changes or removes the rows the versions keep with the item."""
+        return all(
+            request.user.has_perm(
+                f"{model._meta.app_label}.{get_permission_codename(action, model._meta)}"
+            )
+            for model in history.followed_models(self.model)
+            for action in ("add", "change", "delete")
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not (
+            self.has_add_permission(request)
+            and self.has_change_permission(request)
+            and self.may_restore(request)
+        ):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
+        if self.model._default_manager.filter(pk=version.object_id).exists():
+            raise Http404("That item is not deleted: its history reverts it.")
+        context = {"title": f"Recover {version.object_repr}", "recover": True}
+        return self.restore_view(
+            request,
+            version,
+            self.recover_form_template or self._reversion_get_template_list("recover_form.html"),
+            {**context, **(extra_context or {})},
+            f"Recovered as it was saved on {self.saved_on(version)}.",
+        )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such item: a deleted one is brought back by Recover.")
+        if request.method == "POST":
+            allowed = self.has_change_permission(request, obj) and self.may_restore(request)
+        else:
+            allowed = self.has_view_or_change_permission(request, obj)
+        if not allowed:
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(obj)
+        version = get_object_or_404(versions, pk=version_id)
+        context = {"title": f"Revert {version.object_repr}", "revert": True}
+        return self.restore_view(
+            request,
+            version,
+            self.revision_form_template or self._reversion_get_template_list("revision_form.html"),
+            {**context, **(extra_context or {})},
+            f"Reverted to the version saved on {self.saved_on(version)}.",
+        )
+
+    @staticmethod
+    def saved_on(version):
+        revision = version.revision
+        when = date_format(timezone.localtime(revision.date_created), "j F Y, H:i")
+        return f"{when} by {revision.user}" if revision.user else when
+
+    def restore_view(self, request, version, template_name, context, done):
+        """
+        The item's form as `version` kept it. Showing it puts the version back and undoes that
+        afterwards; saving the form keeps it, as a change recorded like any other.
+        """
+        if "_saveasnew" in request.POST:
+            return HttpResponseBadRequest(
+                "A version is restored over its own item; it cannot be saved as a new one.",
+                content_type="text/plain; charset=utf-8",
+            )
+        try:
+            with transaction.atomic(using=version.db), changes.batch():
+                left_out = history.restore(version)
+                request.history_restored = done  # the admin's log says so: log_change
+                with self.create_revision(request):
+                    response = self.changeform_view(
+                        request, quote(version.object_id), request.path, context
+                    )
+                if request.method == "POST" and response.status_code == 302:
+                    for each in left_out:
+                        self.message_user(
+                            request,
+                            f"“{each.object_repr}” was not restored: what it points at has "
+                            "been deleted since.",
+                            messages.WARNING,
+                        )
+                    return response
+                if response.status_code != 200:
+                    raise RevertError(f"“{version.object_repr}” could not be shown.")
+                response.template_name = template_name
+                response.render()
+                raise _RolledBack(response)
+        except (RevertError, ProtectedError) as error:
+            self.message_user(request, str(error), messages.ERROR)
+            opts = self.model._meta
+            return redirect(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
+        except _RolledBack as shown:
+            return shown.response
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        restored = getattr(request, "history_restored", None)
+        if restored is None:
+            return message
+        if not message:
+            return restored
+        return f"{restored} {LogEntry(change_message=json.dumps(message)).get_change_message()}"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
