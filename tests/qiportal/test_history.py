@@ -56,8 +56,7 @@ class TestOnlyThisModelsVersions:
         (old,) = saved(topic)
         topic.body = "Current text."
         saved(topic)
-        court = CourtFactory()
-        assert court.pk == topic.pk  # so the court's address names the topic's id too
+        court = CourtFactory(pk=topic.pk)  # so the court's address names the topic's id too
         url = f"/admin/cases/court/{court.pk}/history/{old.pk}/"
         courts_only = client_with(*self.COURTS_ONLY)
         assert courts_only.get(url).status_code == 404
