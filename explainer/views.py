@@ -13,7 +13,7 @@ from qiportal import search
 from qiportal.database import prefetch_in_chunks
 from qiportal.models import SearchEntry
 from qiportal.seo import PageMetaMixin, organisation
-from qiportal.views import StaffPreviewMixin, is_staff
+from qiportal.views import StaffPreviewMixin, shown
 
 
 class ExplainerView(PageMetaMixin, TemplateView):
@@ -113,7 +113,8 @@ class TopicDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
 
 
 class FAQView(PageMetaMixin, TemplateView):
-    """Every answer, grouped by topic. Staff also see drafts, each marked as such."""
+    """Every answer, grouped by topic. Staff who may see topics and answers in the admin also
+    see their drafts, each marked as such."""
 
     template_name = "explainer/faq.html"
     page_title = "Questions and answers"
@@ -123,10 +124,10 @@ class FAQView(PageMetaMixin, TemplateView):
     )
 
     def get_context_data(self, **kwargs):
-        if is_staff(self.request):
-            topics, items = Topic.objects.all(), FAQItem.objects.all()
-        else:
-            topics, items = Topic.objects.published(), FAQItem.objects.published()
+        topics, items = (
+            shown(self.request, Topic.objects.all()),
+            shown(self.request, FAQItem.objects.all()),
+        )
         self.topics = (
             topics.filter(faq_items__in=items)
             .distinct()

@@ -133,6 +133,13 @@ class HistoryAdmin(OnePathAdmin, CompareVersionAdmin):
 
     history_latest_first = True
 
+    def compare_view(self, request, object_id, extra_context=None):
+        # reversion-compare asks for a staff log-in only (its history view asks for the view
+        # right, as the admin does): drafts' texts, to anyone on the staff.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().compare_view(request, object_id, extra_context)
+
     def may_restore(self, request):
         """Restoring also adds, changes or removes the rows the versions keep with the item."""
         return all(

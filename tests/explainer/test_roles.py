@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+import reversion
 import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.utils import timezone
+from reversion.models import Version
 
 from explainer.models import Topic
 from qiportal.publishing import PublishState
@@ -103,6 +105,50 @@ class TestStaffOutsideTheGroup:
 
     def test_cannot_upload_images(self, helper_client):
         assert upload(helper_client, "a.png", image_bytes(), "image/png").status_code == 403
+
+    @pytest.mark.parametrize("factory", [TopicFactory, CourtCaseFactory])
+    @pytest.mark.parametrize("state", ["draft", "scheduled"])
+    def test_gets_404_for_an_unpublished_item_as_a_reader_does(
+        self, helper_client, client, factory, state
+    ):
+        item = factory(**{state: True}, summary="Not announced yet.")
+        for browser in (helper_client, client):
+            response = browser.get(item.get_absolute_url())
+            assert response.status_code == 404
+            assert "Not announced yet." not in response.text
+
+    def test_sees_only_published_answers_on_the_faq_page(self, helper_client):
+        FAQItemFactory(question="Published question?")
+        FAQItemFactory(question="Draft question?", draft=True)
+        FAQItemFactory(question="Under a draft topic?", topic=TopicFactory(draft=True))
+        page = helper_client.get("/faq/").text
+        assert "Published question?" in page
+        assert "Draft question?" not in page
+        assert "Under a draft topic?" not in page
+        assert "Draft, not public." not in page
+
+    @pytest.mark.parametrize(
+        ("factory", "path"),
+        [(TopicFactory, "explainer/topic"), (CourtCaseFactory, "cases/courtcase")],
+    )
+    def test_cannot_read_history_or_compare_versions(
+        self, helper_client, staff_client, factory, path
+    ):
+        item = factory(draft=True, summary="Not announced yet.")
+        for summary in ("Not announced yet.", "Still not announced."):
+            with reversion.create_revision():
+                item.summary = summary
+                item.save()
+        newer, older = Version.objects.get_for_object(item)
+        history = f"/admin/{path}/{item.pk}/history/"
+        compare = f"{history}compare/?version_id1={older.pk}&version_id2={newer.pk}"
+        for url in (history, compare):
+            response = helper_client.get(url)
+            assert response.status_code == 403
+            assert "announced" not in response.text
+        # An editor reads both.
+        assert staff_client.get(history).status_code == 200
+        assert "<ins>+ Still not announced.</ins>" in staff_client.get(compare).text
 
 
 class TestLogInLockOut:
