@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from cases.models import CourtCase
+from qiportal.feeds import AtomFeed
 
 
 class LatestCasesFeed(Feed):
     """Cases in the index, the most recently added first."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     title = f"{settings.SITE_NAME}: cases"
     subtitle = "Court decisions added to the qualified-immunity case index."
     link = reverse_lazy("cases:index")
@@ -26,7 +27,8 @@ class LatestCasesFeed(Feed):
         return case.bluebook
 
     def item_description(self, case):
-        return f"{case.get_outcome_display()}. {case.holding}"
+        # Atom's summary is HTML: the plain text is escaped, so a reader shows it as typed.
+        return escape(f"{case.get_outcome_display()}. {case.holding}")
 
     def item_pubdate(self, case):
         return case.published_at

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from cases.models import CourtCase
 from explainer.models import FAQItem, Topic
+from qiportal.feeds import AtomFeed
 
 FEED_LENGTH = 50
 
@@ -12,7 +13,7 @@ FEED_LENGTH = 50
 class UpdatesFeed(Feed):
     """Topics, answers and cases, as they are published or changed, the latest first."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     title = f"{settings.SITE_NAME}: updates"
     subtitle = "New and changed explainer topics, questions and answers, and cases."
     link = reverse_lazy("explainer:index")
@@ -35,11 +36,14 @@ class UpdatesFeed(Feed):
         return f"{kind}: {item}"
 
     def item_description(self, item):
+        """Atom's summary is HTML here: an answer's sanitised HTML, and plain text (a topic's
+        summary, a case's holding) escaped, so a feed reader shows it as typed, as the site's
+        own pages do, markup included."""
         if isinstance(item, Topic):
-            return item.summary
+            return escape(item.summary)
         if isinstance(item, FAQItem):
             return item.answer_html
-        return item.holding
+        return escape(item.holding)
 
     def item_guid(self, item):
         return f"{item.get_absolute_url()}#{item.updated_at.isoformat()}"

@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,21 @@ pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def rendered(html):
+    """(the elements, the text) a browser would make of an HTML fragment."""
+    tags, text = [], []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append(tag)
+
+        def handle_data(self, data):
+            text.append(data)
+
+    Reader(convert_charrefs=True).feed(html)
+    return tags, "".join(text)
 
 
 def json_ld(page):
@@ -106,6 +122,32 @@ class TestFeeds:
         assert titles[0] == "Explainer: A topic"
         assert set(titles) == {"Explainer: A topic", "Question: A question?", "Case: A v. Case"}
         assert all(link.startswith("http://testserver/") for _, link in entries)
+
+    HOSTILE = '<script>alert("summary")</script><img src=x onerror="alert(1)">'
+
+    @pytest.mark.parametrize(
+        ("url", "titles"),
+        [
+            ("/feeds/updates/", {"Explainer: Odd topic", "Case: Control v. Character"}),
+            ("/feeds/cases/", {"Control v. Character (2001)"}),
+        ],
+    )
+    def test_what_an_editor_typed_reaches_a_feed_reader_as_text(self, client, url, titles):
+        TopicFactory(title="Odd\x01 topic", summary=self.HOSTILE)
+        CourtCaseFactory(name="Control\x01 v. Character", holding=self.HOSTILE)
+        response = client.get(url)
+        assert response.status_code == 200
+        root = ET.fromstring(response.content)  # well-formed XML, or this raises
+        entries = root.findall(f"{ATOM}entry")
+        assert entries
+        assert {entry.find(f"{ATOM}title").text for entry in entries} == titles
+        for entry in entries:
+            summary = entry.find(f"{ATOM}summary")
+            assert summary.get("type") == "html"
+            # A reader renders the summary as HTML: it must hold no element, only the text.
+            tags, text = rendered(summary.text)
+            assert tags == []
+            assert self.HOSTILE in text
 
     def test_pages_announce_the_feeds(self, client):
         page = client.get("/").text
