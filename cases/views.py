@@ -1,5 +1,6 @@
 import csv
 import json
+import re
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -121,12 +122,25 @@ class CaseDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
 # Cells a spreadsheet would run as a formula start with one of these.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
+# Quoting every cell keeps a cell whole for a spreadsheet that splits lines on commas, not for
+# one whose list separator is a semicolon (many European locales). That one sees our first
+# cell's closing quote followed by a comma, not by its separator, reads the rest of the line as
+# unquoted text, and starts a new cell at every semicolon (and a new row at every line break)
+# inside our cells: a holding "x;=1+1" gives it a cell "=1+1", a live formula. One told to read
+# no quotes at all splits at every comma too. Quoting alone does not protect, so a formula
+# prefix that follows a comma, a semicolon or a line break inside a cell (past any spaces or
+# quotes) gets a ' as well, as at the start of a cell: "x;'=1+1" opens as text there, and reads
+# back as that one cell on commas.
+FORMULA_AFTER_SEPARATOR = re.compile(r'([,;\r\n][\s"]*)(?=[=+\-@])')
+
 
 def spreadsheet_safe(value):
-    """Text a spreadsheet shows as text: a leading ' stops it being read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return f"'{value}"
-    return value
+    """Text a spreadsheet shows as text, whatever its list separator: a ' before a formula
+    prefix at the start of the cell, or after a separator within it."""
+    if not isinstance(value, str):
+        return value
+    value = FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
 class CaseExportView(View):
@@ -181,7 +195,7 @@ class Echo:
 
 class CaseCSVView(CaseExportView):
     def respond(self, rows):
-        writer, columns = csv.writer(Echo()), self.columns
+        writer, columns = csv.writer(Echo(), quoting=csv.QUOTE_ALL), self.columns
 
         def lines():
             yield "\ufeff"  # a byte-order mark, so spreadsheets read the file as UTF-8

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -198,6 +199,40 @@ class TestExports:
     def test_csv_neutralises_cells_a_spreadsheet_would_run(self, client, library):
         rows = self.read_csv(client.get("/cases/export.csv", {"q": "formula"}))
         assert rows[0]["holding"] == '\'=HYPERLINK("https://evil.example","click")'
+
+    def test_csv_cells_open_as_text_in_a_spreadsheet_that_splits_on_semicolons(self, client):
+        hostile = {
+            "Semicolon v. Case": "x;=1+1",
+            "Comma v. Case": "Held,=1+1",
+            "Quoted v. Case": 'Held; "=HYPERLINK(""https://evil.example"")',
+            "Line v. Break": "Held.\n@SUM(1+1)",
+            "Spaced v. Case": "Held; \t-2+3",
+        }
+        for name, holding in hostile.items():
+            CitationFactory(case=CourtCaseFactory(name=name, holding=holding))
+        body = b"".join(client.get("/cases/export.csv").streaming_content).decode()[1:]
+
+        # Every cell is quoted, and reads back whole on commas, with the text it shows.
+        lines = [line for line in body.split("\r\n") if line]
+        assert all(line.startswith('"') and line.endswith('"') for line in lines)
+        holdings = {row["name"]: row["holding"] for row in csv.DictReader(io.StringIO(body))}
+        assert holdings["Semicolon v. Case"] == "x;'=1+1"
+        assert holdings["Comma v. Case"] == "Held,'=1+1"
+        assert holdings["Line v. Break"] == "Held.\n'@SUM(1+1)"
+        assert holdings["Spaced v. Case"] == "Held; \t'-2+3"
+
+        # Split on semicolons, reading quotes as such a spreadsheet does (a quote opens a cell
+        # only at its start), and split at every separator by one told to read no quotes: no
+        # cell starts a formula.
+        on_semicolons = [
+            cell.lstrip(' \t"')
+            for row in csv.reader(io.StringIO(body), delimiter=";")
+            for cell in row
+        ]
+        assert "'=1+1\"" in [cell.split(",")[0] for cell in on_semicolons]
+        anywhere = [piece.lstrip() for piece in re.split(r"[,;\r\n]", body)]
+        for cell in on_semicolons + anywhere:
+            assert not cell.startswith(("=", "+", "-", "@")), cell
 
     def test_csv_quotes_commas_and_keeps_accents(self, client):
         case = CourtCaseFactory(name="Muñoz v. City, County", holding='He said "no", twice.')
