@@ -7,6 +7,7 @@ what readers get. The sanitiser is an allow-list: anything not named here is rem
 """
 
 import re
+from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -67,11 +68,13 @@ def _filter_attribute(tag, attribute, value):
 
 def _is_own_media(url):
     media_url = settings.MEDIA_URL
+    # What the server will look for: "%2e%2e" is ".." to it, and "%5c" a backslash.
+    path = unquote(url)
     return (
         url.startswith(media_url)
         and not url.startswith("//")
-        and ".." not in url
-        and "\\" not in url
+        and ".." not in path
+        and "\\" not in path
     )
 
 

@@ -110,6 +110,24 @@ def test_the_allow_list_keeps_what_editors_need(source, expected):
     assert render_markdown(source) == expected
 
 
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/../manage.py",
+        "/media/%2e%2e/manage.py",
+        "/media/%2E%2E/%2e%2e/etc/passwd",
+        "/media/uploads/.%2e/.%2E/db.sqlite3",
+        "/media/%2e./x.png",
+        "/media/uploads%5c..%5cx.png",
+        "/media/uploads%5C%2e%2e%5Cx.png",
+    ],
+)
+def test_images_that_climb_out_of_the_media_folder_are_removed(src):
+    for source in (f"![x]({src})", f'<img src="{src}" alt="x">'):
+        html = render_markdown(source)
+        assert "src=" not in html, html
+
+
 def test_tables_keep_their_alignment_only():
     html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |")
     assert "<table>" in html and "<th>a</th>" not in html
