@@ -288,21 +288,25 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 
-def _origin(url):
+def _source(url):
+    """The CSP source for what is under `url` on another origin (a CDN): its origin and its
+    folder, so that static files and uploads on one host are told apart."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    return f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme and parts.netloc else None
 
 
-# Content Security Policy (django-csp): scripts only from this site (or the static CDN), no
-# inline scripts anywhere. Inline style attributes are allowed: the admin uses them, and
-# rendered tables align their cells with them.
-_ASSETS = ["'self'", *filter(None, {_origin(STATIC_URL), _origin(MEDIA_URL)})]
+# Content Security Policy (django-csp): scripts, styles and fonts only from this site (or the
+# static files' folder on a CDN), no inline scripts anywhere. Editor uploads are images: their
+# folder is allowed for images only. Inline style attributes are allowed: the admin uses them,
+# and rendered tables align their cells with them.
+_ASSETS = ["'self'", *filter(None, [_source(STATIC_URL)])]
+_IMAGES = [*_ASSETS, *filter(None, [_source(MEDIA_URL)]), "data:"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": _ASSETS,
         "style-src": [*_ASSETS, "'unsafe-inline'"],
-        "img-src": [*_ASSETS, "data:"],
+        "img-src": _IMAGES,
         "font-src": _ASSETS,
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -1,5 +1,6 @@
 """Production is the default, and it refuses to start without what it needs."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -145,6 +146,30 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["wal", "20"]
+
+
+@pytest.mark.parametrize(
+    "media_url", ["https://cdn.example.org/media/", "https://uploads.example.org/media/"]
+)
+def test_uploads_on_a_cdn_are_allowed_as_images_and_nothing_else(media_url):
+    directives = ast.literal_eval(
+        setting(
+            "CONTENT_SECURITY_POLICY['DIRECTIVES']",
+            **PRODUCTION,
+            DJANGO_STATIC_URL="https://cdn.example.org/static/",
+            DJANGO_MEDIA_URL=media_url,
+        )
+    )
+    assert directives["img-src"] == [
+        "'self'",
+        "https://cdn.example.org/static/",
+        media_url,
+        "data:",
+    ]
+    # Scripts, styles and fonts: this site and the static files' folder, on the same host or not.
+    for name in ("script-src", "style-src", "font-src"):
+        sources = [s for s in directives[name] if s != "'unsafe-inline'"]
+        assert sources == ["'self'", "https://cdn.example.org/static/"], name
 
 
 def test_a_mistyped_number_is_refused_in_words():
