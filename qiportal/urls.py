@@ -1,16 +1,14 @@
 import re
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
-from django.views.static import serve
 
 from cases.sitemaps import CaseSitemap
 from explainer.sitemaps import PagesSitemap, TopicSitemap
-from qiportal import editor
+from qiportal import editor, media
 
 SITEMAPS = {"pages": PagesSitemap, "topics": TopicSitemap, "cases": CaseSitemap}
 
@@ -33,15 +31,15 @@ urlpatterns = [
     path("", include("explainer.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-elif settings.SERVE_MEDIA and not settings.MEDIA_URL.startswith(("http://", "https://")):
-    # Editor uploads are checked images saved under names of our making (qiportal.editor).
+if (settings.DEBUG or settings.SERVE_MEDIA) and not settings.MEDIA_URL.startswith(
+    ("http://", "https://")
+):
+    # Editor uploads are checked images saved under names of our making (qiportal.editor),
+    # served as images only (qiportal.media), in development as in production.
     urlpatterns += [
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            media.serve_upload,
             name="media",
         )
     ]
