@@ -1,5 +1,6 @@
 """Anonymous pages from the shared cache: fast, never stale, never someone else's."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -80,6 +81,23 @@ def test_a_reader_whose_browser_takes_no_gzip_gets_plain_text(client):
     assert "Content-Encoding" not in plain
     assert "Plain or packed" in plain.text
     assert client.get(url)["X-Cache"] == "hit"
+
+
+def test_pages_are_cached_where_md5_is_allowed_only_for_fingerprints(client, monkeypatch):
+    """As on a FIPS system: MD5 is refused unless the caller says it is not for security."""
+    md5 = hashlib.md5
+
+    def fips_md5(*args, usedforsecurity=True, **kwargs):
+        if usedforsecurity:
+            raise ValueError("[digital envelope routines] unsupported")
+        return md5(*args, usedforsecurity=False, **kwargs)
+
+    monkeypatch.setattr(hashlib, "md5", fips_md5)
+    url = TopicFactory().get_absolute_url()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["ETag"]
+    assert client.get(url, headers={"if-none-match": response["ETag"]}).status_code == 304
 
 
 def test_conditional_requests_get_304(client):
