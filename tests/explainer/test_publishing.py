@@ -4,12 +4,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from cases.models import CourtCase
 from explainer.models import FAQItem, Topic
-from tests.factories import CourtCaseFactory, FAQItemFactory, StaffUserFactory, TopicFactory
+from tests.factories import CourtCaseFactory, FAQItemFactory, TopicFactory
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -53,25 +52,6 @@ class TestDetailPages:
         item = factory(draft=True)
         client.force_login(django_user_model.objects.create_user("reader", password="x" * 12))
         assert client.get(item.get_absolute_url()).status_code == 404
-
-
-def test_staff_see_the_drafts_of_what_they_may_see_in_the_admin(client):
-    topic, case = TopicFactory(draft=True), CourtCaseFactory(draft=True)
-    user = StaffUserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="view_topic"))
-    client.force_login(user)
-    response = client.get(topic.get_absolute_url())
-    assert response.status_code == 200
-    assert DRAFT_BANNER in response.text
-    assert client.get(case.get_absolute_url()).status_code == 404
-
-
-def test_a_superuser_sees_every_draft(admin_user_client):
-    item = FAQItemFactory(question="Draft question?", draft=True, topic=TopicFactory(draft=True))
-    assert admin_user_client.get(item.topic.get_absolute_url()).status_code == 200
-    assert "Draft question?" in admin_user_client.get("/faq/").text
-    case = CourtCaseFactory(scheduled=True)
-    assert admin_user_client.get(case.get_absolute_url()).status_code == 200
 
 
 def test_published_querysets_follow_the_rule():

@@ -12,7 +12,13 @@ from reversion.models import Version
 
 from explainer.models import Topic
 from qiportal.publishing import PublishState
-from tests.factories import CitationFactory, CourtCaseFactory, FAQItemFactory, TopicFactory
+from tests.factories import (
+    CitationFactory,
+    CourtCaseFactory,
+    FAQItemFactory,
+    StaffUserFactory,
+    TopicFactory,
+)
 from tests.forms import form_data
 from tests.qiportal.test_editor import image_bytes, upload
 
@@ -149,6 +155,29 @@ class TestStaffOutsideTheGroup:
         # An editor reads both.
         assert staff_client.get(history).status_code == 200
         assert "<ins>+ Still not announced.</ins>" in staff_client.get(compare).text
+
+
+class TestPreviews:
+    """Drafts at their public address, for staff who may see them in the admin."""
+
+    def test_staff_see_the_drafts_of_what_they_may_see_in_the_admin(self, client):
+        topic, case = TopicFactory(draft=True), CourtCaseFactory(draft=True)
+        user = StaffUserFactory()
+        user.user_permissions.add(Permission.objects.get(codename="view_topic"))
+        client.force_login(user)
+        response = client.get(topic.get_absolute_url())
+        assert response.status_code == 200
+        assert "Draft, not public." in response.text
+        assert client.get(case.get_absolute_url()).status_code == 404
+
+    def test_a_superuser_sees_every_draft(self, admin_user_client):
+        item = FAQItemFactory(
+            question="Draft question?", draft=True, topic=TopicFactory(draft=True)
+        )
+        assert admin_user_client.get(item.topic.get_absolute_url()).status_code == 200
+        assert "Draft question?" in admin_user_client.get("/faq/").text
+        case = CourtCaseFactory(scheduled=True)
+        assert admin_user_client.get(case.get_absolute_url()).status_code == 200
 
 
 class TestLogInLockOut:
