@@ -151,8 +151,18 @@ def test_two_bodies_on_one_page_have_different_footnote_ids():
     assert len(ids) == 4
 
 
-def test_editors_cannot_set_their_own_ids():
-    assert "id=" not in render_markdown('<p id="main">x</p>')
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<p id="main">x</p>',
+        # Footnotes may carry ids on these two, but only footnotes' own ("fn:1", "fnref:1").
+        'Text<sup id="main">1</sup>',
+        '<ol><li id="cite-page">x</li></ol>',
+    ],
+)
+def test_editors_cannot_set_their_own_ids(source):
+    """An id of the editor's own could take the page's (the main content's, the Copy box's)."""
+    assert "id=" not in render_markdown(source)
 
 
 def test_empty_source_renders_empty():
