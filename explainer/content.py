@@ -22,6 +22,7 @@ from cases.citations import parse_citation
 from cases.models import Citation, Court, CourtCase
 from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
 from qiportal import changes
+from qiportal.database import CHUNK
 from qiportal.publishing import PublishState
 
 FORMAT = "qiportal-content"
@@ -262,9 +263,11 @@ def export_content():
                 **state(case),
                 **stamps(case),
             }
+            # In chunks: one IN (...) list of every case's key is more than SQLite may take.
             for case in CourtCase.objects.select_related("court")
             .prefetch_related("citations", "topic_links__topic")
             .order_by("id")
+            .iterator(chunk_size=CHUNK)
         ],
         # Shipped items already loaded once, so that `load_content` never brings back one that
         # was deleted before the export.

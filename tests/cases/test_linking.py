@@ -1,12 +1,10 @@
 """Links follow the index: a citation links while its case is public, and never goes stale."""
 
-import sqlite3
 from contextlib import contextmanager
 from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
 
 from cases.models import CourtCase, Mention, texts_citing
 from explainer.models import FAQItem, Introduction, Topic
@@ -216,21 +214,6 @@ def test_no_warning_when_every_citation_is_known(admin_user_client):
     )
     warnings = [str(m) for m in get_messages(response.wsgi_request)]
     assert not any("not in the case index" in m for m in warnings)
-
-
-@pytest.fixture
-def sqlite_with_its_smallest_limit():
-    """SQLite as some builds have it: at most 999 values in one statement (its default before
-    3.32, and what Django assumes). This machine's allows 250,000, which hid the limit."""
-    connection.ensure_connection()
-    if connection.vendor != "sqlite":
-        yield
-        return
-    database = connection.connection
-    before = database.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    database.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
-    yield
-    database.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
 
 
 def test_a_topic_citing_1500_cases_saves_and_lists_them(

@@ -10,9 +10,16 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from cases.models import Citation, Court, CourtCase, Mention
+from explainer.content import export_content
 from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
 from qiportal.models import SearchEntry
-from tests.factories import CitationFactory, CourtCaseFactory, FAQItemFactory, TopicFactory
+from tests.factories import (
+    CitationFactory,
+    CourtCaseFactory,
+    FAQItemFactory,
+    TopicFactory,
+    make_published_cases,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +144,19 @@ def test_a_bad_file_is_refused_in_words_and_nothing_is_loaded(db, tmp_path, text
 def test_a_missing_file_is_reported(db, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_content", str(tmp_path / "nope.json"))
+
+
+def test_a_large_index_exports_and_downloads_where_a_query_takes_999_values_at_most(
+    client, sqlite_with_its_smallest_limit
+):
+    make_published_cases(1200, topic=TopicFactory(slug="under-this-topic"))
+    data = export_content()
+    assert len(data["cases"]) == 1200
+    assert all(case["citations"] and case["topics"] for case in data["cases"])
+    download = client.get("/cases/export.json")
+    assert (
+        json.loads(
+            b"".join(download.streaming_content) if download.streaming else download.content
+        )["count"]
+        == 1200
+    )
