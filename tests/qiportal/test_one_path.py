@@ -180,7 +180,7 @@ class TestScheduledPublication:
             assert CITED in first.text or CITED in client.get(first.wsgi_request.path).text
 
     def test_the_due_work_is_all_or_nothing(
-        self, page_cache, client, citing_topic, due, monkeypatch
+        self, page_cache, client, citing_topic, due, monkeypatch, caplog
     ):
         other = TopicFactory(slug="other", body="Also 999 U.S. 1.", position=99)
         self.schedule_case(due)
@@ -197,6 +197,11 @@ class TestScheduledPublication:
             assert client.get("/faq/").status_code == 200
             citing_topic.refresh_from_db()
             assert CITED not in citing_topic.body_html  # nothing of the failed run was kept
+        # The operator is told, in words, with the error.
+        assert (
+            "Publishing what came due failed; it is tried again within a minute." in caplog.messages
+        )
+        assert "The render broke half way." in caplog.text
 
         monkeypatch.setattr(Topic, "render", render)
         with time_machine.travel(due + timedelta(minutes=2)):

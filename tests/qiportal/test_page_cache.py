@@ -109,6 +109,22 @@ def test_conditional_requests_get_304(client):
     assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200
 
 
+def test_a_browser_that_kept_a_page_gets_it_again_once_it_changed(client, committed):
+    """Its copy's ETag no longer matches: a new page, not 'not modified'."""
+    topic = TopicFactory(body="Before the edit.")
+    etag = client.get(topic.get_absolute_url())["ETag"]
+
+    def edit():
+        topic.body = "After the edit."
+        topic.save()
+
+    committed(edit)
+    response = client.get(topic.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert "After the edit." in response.text
+    assert response["ETag"] != etag
+
+
 def test_a_content_change_shows_on_the_next_request(client, committed):
     topic = TopicFactory(body="Before the edit.")
     assert "Before the edit." in client.get(topic.get_absolute_url()).text
