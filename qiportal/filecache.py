@@ -2,8 +2,13 @@
 Django's file-based cache, without zlib.
 
 What this cache holds is mostly rendered pages, read far more often than written; decompressing
-them took a third of the time of serving a cached page. The files are a little larger. Only the
-three methods that read or write the stored values differ from Django's.
+them took a third of the time of serving a cached page. The files are a little larger.
+
+And without culling: Django's lists the whole cache directory on every write, to count the
+entries against MAX_ENTRIES, so a write gets slower as the cache grows, and when it is full it
+deletes entries at random, the pages everyone reads as likely as any. What this site stores is
+bounded by its keys instead: a page per public address without a query, a fixed number of slots
+for pages with one (qiportal.cache), a few keys of state. Expired entries are removed when read.
 """
 
 import os
@@ -16,6 +21,9 @@ from django.core.files import locks
 
 
 class FileCache(FileBasedCache):
+    def _cull(self):
+        """Nothing to cull: see above."""
+
     def get(self, key, default=None, version=None):
         name = self._key_to_file(key, version)
         try:

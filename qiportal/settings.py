@@ -185,13 +185,16 @@ else:
         "default": {
             "BACKEND": "qiportal.filecache.FileCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache")),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 # Anonymous readers' pages are kept in the cache until the next content change (qiportal.cache),
 # on in production and off in development, where templates change under you.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 3600)
+# Pages with a query (searches, filtered lists: a long tail anyone can extend) share this many
+# cache entries, apart from the pages without one, so a flood of new queries neither evicts the
+# pages everyone reads nor grows the cache past it. About 30 KB each. 0 keeps none.
+PAGE_CACHE_TAIL_ENTRIES = env_int("DJANGO_PAGE_CACHE_TAIL_ENTRIES", 2000)
 # How long a CDN or proxy may keep a public page (Cache-Control s-maxage). Browsers revalidate.
 CDN_MAX_AGE = env_int("DJANGO_CDN_MAX_AGE", 60)
 # The work of a scheduled publication (links, search, cached pages) runs in a thread of its own,

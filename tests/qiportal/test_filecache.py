@@ -55,3 +55,20 @@ def test_a_cut_short_entry_is_a_miss(cache, tmp_path):
     (stored,) = tmp_path.glob("*.djcache")
     stored.write_bytes(stored.read_bytes()[:-3])
     assert cache.get("page") is None
+
+
+def test_a_write_never_lists_the_cache_nor_drops_what_others_read(tmp_path, monkeypatch):
+    """Django's file cache counts every file on each write and, past MAX_ENTRIES, deletes
+    entries at random (the home page as likely as any). Here the keys bound what is kept."""
+    cache = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 10}})
+    cache.set("home", "the home page", 60)
+
+    def listing():
+        raise AssertionError("a write listed the cache directory")
+
+    monkeypatch.setattr(cache, "_list_cache_files", listing)
+    for number in range(30):
+        cache.set(f"search-{number}", "a page", 60)
+        cache.add(f"lock-{number}", True, 60)
+    assert cache.get("home") == "the home page"
+    assert len(list(tmp_path.glob("*.djcache"))) == 61
