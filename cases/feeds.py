@@ -5,12 +5,14 @@ from django.utils.html import escape
 
 from cases.models import CourtCase
 from qiportal.feeds import AtomFeed
+from qiportal.parameters import QueryParameters
 
 
 class LatestCasesFeed(Feed):
     """Cases in the index, the most recently added first."""
 
     feed_type = AtomFeed
+    query_parameters = QueryParameters()
     title = f"{settings.SITE_NAME}: cases"
     subtitle = "Court decisions added to the qualified-immunity case index."
     link = reverse_lazy("cases:index")

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from cases.citations import CITATION_FORM, parse_citation
 from cases.extensions import facets
 from cases.models import FIRST_YEAR, LAST_YEAR, Citation, Court, Outcome
+from qiportal.parameters import choice, page_number, text, whole_number
 
 SORTS = {
     "newest": ("Newest first", ["-year", "name"]),
@@ -69,6 +70,18 @@ class CaseFilterForm(forms.Form):
                 choices=[("", facet.any_label), *facet.choices()],
             )
         self.order_fields([*(name for name in self.fields if name != "sort"), "sort"])
+
+    @classmethod
+    def parameters(cls, *, paged=False):
+        """What the form reads from a query string, each in its normal form
+        (qiportal.parameters); with `page` for a list shown a page at a time."""
+        cleaners = {"q": text, "year_from": whole_number, "year_to": whole_number}
+        for name in ("court", "outcome", *(facet.name for facet in facets())):
+            cleaners[name] = choice
+        cleaners["sort"] = lambda value: "" if choice(value) == DEFAULT_SORT else choice(value)
+        if paged:
+            cleaners["page"] = page_number
+        return cleaners
 
     def clean(self):
         cleaned = super().clean()

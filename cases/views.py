@@ -5,6 +5,7 @@ import re
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.text import get_text_list
 from django.views import View
 from django.views.generic import DetailView, ListView
@@ -12,6 +13,7 @@ from django.views.generic import DetailView, ListView
 from cases.extensions import discussions, facets
 from cases.forms import CaseFilterForm
 from cases.models import CourtCase, texts_citing
+from qiportal.parameters import QueryParameters
 from qiportal.seo import PageMetaMixin
 from qiportal.views import StaffPreviewMixin
 
@@ -43,6 +45,7 @@ class CaseListView(PageMetaMixin, ListView):
     context_object_name = "cases"
     paginate_by = 25
     paginator_class = KeysFirstPaginator
+    query_parameters = QueryParameters(lambda: CaseFilterForm.parameters(paged=True))
     page_description = (
         "Court decisions on qualified immunity: citations, courts, years, outcomes and holdings, "
         "with links to the opinions. Filter, search and download."
@@ -66,6 +69,14 @@ class CaseListView(PageMetaMixin, ListView):
         self.form.is_valid()
         return filtered_cases(self.form)
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.form.errors:
+            # A filter the page ignores, and says so: served, never cached, so junk values
+            # cannot fill the cache with a page each.
+            add_never_cache_headers(response)
+        return response
+
     def get_context_data(self, **kwargs):
         query_string = self.form.query_string()
         return super().get_context_data(
@@ -83,6 +94,7 @@ class CaseDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
     model = CourtCase
     template_name = "cases/case_detail.html"
     context_object_name = "case"
+    query_parameters = QueryParameters()
 
     def get_page_title(self):
         return f"{self.object.name} ({self.object.year})"
@@ -146,6 +158,8 @@ def spreadsheet_safe(value):
 class CaseExportView(View):
     """The cases the index's filters select, all of them, as a file to download: a column for
     each facet (cases.extensions) after the holding."""
+
+    query_parameters = QueryParameters(CaseFilterForm.parameters)
 
     @property
     def columns(self):

@@ -6,6 +6,7 @@ from django.utils.html import escape
 from cases.models import CourtCase
 from explainer.models import FAQItem, Topic
 from qiportal.feeds import AtomFeed
+from qiportal.parameters import QueryParameters
 
 FEED_LENGTH = 50
 
@@ -14,6 +15,7 @@ class UpdatesFeed(Feed):
     """Topics, answers and cases, as they are published or changed, the latest first."""
 
     feed_type = AtomFeed
+    query_parameters = QueryParameters()
     title = f"{settings.SITE_NAME}: updates"
     subtitle = "New and changed explainer topics, questions and answers, and cases."
     link = reverse_lazy("explainer:index")

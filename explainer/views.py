@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -12,12 +13,14 @@ from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, Top
 from qiportal import search
 from qiportal.database import prefetch_in_chunks
 from qiportal.models import SearchEntry
+from qiportal.parameters import QueryParameters, page_number, text
 from qiportal.seo import PageMetaMixin, organisation
 from qiportal.views import StaffPreviewMixin, shown
 
 
 class ExplainerView(PageMetaMixin, TemplateView):
     template_name = "explainer/explainer.html"
+    query_parameters = QueryParameters()
 
     def get_context_data(self, **kwargs):
         self.introduction = Introduction.objects.first()
@@ -50,6 +53,7 @@ class TopicDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
     model = Topic
     context_object_name = "topic"
     og_type = "article"
+    query_parameters = QueryParameters()
 
     def get_context_data(self, **kwargs):
         topic = self.object
@@ -117,6 +121,7 @@ class FAQView(PageMetaMixin, TemplateView):
     see their drafts, each marked as such."""
 
     template_name = "explainer/faq.html"
+    query_parameters = QueryParameters()
     page_title = "Questions and answers"
     page_description = (
         "Short answers to common questions about qualified immunity and Colorado Senate Bill "
@@ -164,6 +169,7 @@ class GlossaryView(PageMetaMixin, ListView):
     context_object_name = "terms"
     page_title = "Key terms"
     page_description = "Plain-language definitions of the legal terms used in this explainer."
+    query_parameters = QueryParameters()
 
     def get_queryset(self):
         return GlossaryTerm.objects.published()
@@ -189,17 +195,33 @@ class GlossaryView(PageMetaMixin, ListView):
         ]
 
 
+def words_searched(value):
+    """The words of a search, without the characters no one types on purpose (NUL, and the
+    engines' highlight markers), which the search drops."""
+    return text(re.sub(r"[\x00\ue000\ue001]", "", value))
+
+
 class SearchView(PageMetaMixin, TemplateView):
     """Full-text search over published topics, answers and cases (see qiportal.search)."""
 
     template_name = "explainer/search.html"
     page_title = "Search"
     indexable = False
+    # Words in any spacing are the same search. Not in any case: "555 US 223" finds its case by
+    # the citation, "555 us 223" does not.
+    query_parameters = QueryParameters(q=words_searched, page=page_number)
 
     def get(self, request, *args, **kwargs):
-        # Characters no one types on purpose: NUL, and the engines' highlight markers.
-        self.typed = re.sub(r"[\x00\ue000\ue001]", "", request.GET.get("q", ""))
-        return super().get(request, *args, **kwargs)
+        self.typed = request.GET.get("q", "")
+        response = super().get(request, *args, **kwargs)
+        page = response.context_data["page_obj"]
+        if len(self.typed) > search.MAX_QUERY_LENGTH or str(page.number) != request.GET.get(
+            "page", "1"
+        ):
+            # The page of another address (shortened, or a page number out of range): served,
+            # not cached, so such variants never fill the cache.
+            add_never_cache_headers(response)
+        return response
 
     def get_context_data(self, **kwargs):
         results = search.Results(self.typed)

@@ -1,3 +1,4 @@
+import functools
 import re
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.views.generic import TemplateView
 from cases.sitemaps import CaseSitemap
 from explainer.sitemaps import PagesSitemap, TopicSitemap
 from qiportal import editor, media
+from qiportal.parameters import QueryParameters, page_number, reads_query
 
 SITEMAPS = {"pages": PagesSitemap, "topics": TopicSitemap, "cases": CaseSitemap}
 
@@ -21,10 +23,20 @@ urlpatterns = [
     # django-markdownx's endpoints, replaced by staff-only versions (see qiportal.editor).
     path("markdownx/markdownify/", editor.MarkdownPreviewView.as_view(), name="markdownx_preview"),
     path("markdownx/upload/", editor.ImageUploadView.as_view(), name="markdownx_upload"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        # A copy of Django's view, so the declaration is this site's and not on Django's function.
+        reads_query(QueryParameters(p=page_number))(functools.partial(sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        reads_query(QueryParameters())(
+            TemplateView.as_view(
+                template_name="robots.txt", content_type="text/plain; charset=utf-8"
+            )
+        ),
         name="robots",
     ),
     path("", include("cases.urls")),

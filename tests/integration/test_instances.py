@@ -37,6 +37,10 @@ def test_a_change_through_one_instance_is_read_through_the_other(servers):
     status, headers, page = reader.get(f"{two}{TOPIC}")
     assert status == 200
     assert reader.get(f"{two}{TOPIC}")[1]["X-Cache"] == "hit"  # instance two has it cached
+    # A page of the long tail (a search), cached through instance two too.
+    search = f"{two}/search/?q=edited+through+instance"
+    assert "No results" in reader.get(search)[2]
+    assert reader.get(f"{search}&utm_source=newsletter")[1]["X-Cache"] == "hit"
 
     editor = Browser()
     editor.log_in(one)
@@ -54,6 +58,10 @@ def test_a_change_through_one_instance_is_read_through_the_other(servers):
     assert marker in page
     assert headers["X-Cache"] == "miss"
     assert marker in reader.get(f"{one}{TOPIC}")[2]
+    status, headers, page = reader.get(f"{search}&fbclid=abc")
+    assert headers["X-Cache"] == "miss"
+    assert "What is qualified immunity?" in page
+    assert reader.get(f"{search}&fbclid=abc")[1]["X-Cache"] == "hit"
 
 
 def test_every_instance_serves_the_same_page_from_the_shared_cache(servers):

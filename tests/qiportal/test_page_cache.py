@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 
 from explainer.models import Topic
+from qiportal.parameters import QueryParameters, choice, reads_query
 from qiportal.publishing import PublishState
 from tests.factories import CourtCaseFactory, TopicFactory
 
@@ -245,16 +246,19 @@ def test_a_change_dropping_the_state_mid_request_is_no_error(client, monkeypatch
     assert client.get("/faq/").status_code == 200
 
 
+@reads_query(QueryParameters())
 def any_method(request):
     return HttpResponse(f"Answered a {request.method}.")
 
 
+@reads_query(QueryParameters(cache_control=choice))
 def kept_private(request):
     response = HttpResponse("Yours alone.")
     response["Cache-Control"] = request.GET.get("cache_control", "private")
     return response
 
 
+@reads_query(QueryParameters())
 def setting_a_cookie(request):
     response = HttpResponse("Remembered your choice.")
     response.set_cookie("choice", "large-print")

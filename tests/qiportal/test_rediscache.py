@@ -74,3 +74,22 @@ def test_a_worker_forked_after_the_cache_was_used_still_reads_and_writes(redis_s
     assert os.waitstatus_to_exitcode(status) == 0
     assert cache.get("from-parent") == "written before the fork"
     assert cache.get("from-child") == "written after the fork"
+
+
+def test_a_flood_of_new_searches_adds_no_key_past_the_tail_and_keeps_the_home_page(
+    client, settings, redis_server
+):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_TAIL_ENTRIES = 10
+    TopicFactory(title="Qualified immunity, explained")
+    client.get("/")
+    before = redis_server.dbsize()
+    for number in range(100):
+        assert (
+            client.get("/search/", {"q": f"immunity {number}", "utm_source": number})["X-Cache"]
+            == "miss"
+        )
+    assert client.get("/")["X-Cache"] == "hit"
+    assert before < redis_server.dbsize() <= before + 10
+    ttls = [redis_server.ttl(key) for key in redis_server.scan_iter("*tail*")]
+    assert ttls and all(0 < ttl <= settings.PAGE_CACHE_SECONDS for ttl in ttls)
