@@ -12,10 +12,11 @@ other spacing). Each public view declares what it reads:
         query_parameters = QueryParameters(page=page_number, q=words, court=choice)
 
 and before the view runs, its request's query is replaced by the normal form of the declared
-parameters (`normal_query`): known parameters only, in a fixed order, the one value a form reads
-(the last), each value cleaned. Everything the view reads, it reads from that, so every URL
-that has the same normal form gets the same page, and the page cache keys it on that form
-alone (qiportal.cache). A view that declares nothing gets its query as sent, and is never cached.
+parameters (`normal_query_string`): known parameters only, in a fixed order, the one value a
+form reads (the last), each value cleaned. Everything the view reads, it reads from that, so
+every URL that has the same normal form gets the same page, and the page cache keys it on that
+form alone (qiportal.cache). A view that declares nothing gets its query as sent, and is never
+cached.
 
 A cleaner takes the value as sent and returns its normal form, or "" for "as if not given". It
 must not change what the page shows: it does only what the view's own form would do (strip,
@@ -24,7 +25,8 @@ it (such a page is not cached: `add_never_cache_headers`).
 """
 
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 
@@ -37,22 +39,30 @@ class QueryParameters:
 
     def __init__(self, cleaners=None, /, **named):
         self._cleaners, self._named = cleaners, named
+        # The query strings asked for most, already in normal form: a cached page's query is
+        # read and cleaned once, not on every hit. Short ones only, so the memo stays small.
+        self._remembered = lru_cache(maxsize=1024)(self._normal_query_string)
 
     @cached_property
     def cleaners(self):
         found = dict(self._cleaners() if callable(self._cleaners) else self._cleaners or {})
         return dict(sorted({**found, **self._named}.items()))
 
-    def normal_query(self, query):
-        """`query` (a QueryDict) as the page reads it: an immutable QueryDict."""
-        normal = QueryDict(mutable=True)
+    def normal_query_string(self, query_string):
+        """The query string as the page reads it."""
+        if len(query_string) > 1024:
+            return self._normal_query_string(query_string)
+        return self._remembered(query_string)
+
+    def _normal_query_string(self, query_string):
+        # Parsed as Django parses a request's query (and refused past its limit on fields).
+        query, pairs = QueryDict(query_string), []
         for name, clean in self.cleaners.items():
             if name in query:
                 value = clean(query.getlist(name)[-1])
                 if value != "":
-                    normal[name] = value
-        normal._mutable = False
-        return normal
+                    pairs.append((name, value))
+        return urlencode(pairs)
 
 
 def reads_query(parameters):
