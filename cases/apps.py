@@ -24,6 +24,7 @@ class CasesConfig(AppConfig):
             CourtCase,
             kind="case",
             label="Case",
+            plural="Cases",
             follows=("citations",),
             prefetch_related=("citations",),
             exact=cited_case,

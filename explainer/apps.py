@@ -14,12 +14,13 @@ class ExplainerConfig(AppConfig):
         from qiportal import history, search, texts
 
         texts.register(KeyTermLinker())
-        search.register(Topic, kind="topic", label="Explainer")
+        search.register(Topic, kind="topic", label="Explainer", plural="Explainer")
         # An answer is public while its topic is: its entry follows the topic's changes.
         search.register(
             FAQItem,
             kind="faq",
             label="Question and answer",
+            plural="Questions and answers",
             follows=("topic",),
             select_related=("topic",),
         )

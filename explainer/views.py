@@ -13,7 +13,7 @@ from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, Top
 from qiportal import search
 from qiportal.database import prefetch_in_chunks
 from qiportal.models import SearchEntry
-from qiportal.parameters import QueryParameters, page_number, text
+from qiportal.parameters import QueryParameters, choice, page_number, text
 from qiportal.seo import PageMetaMixin, organisation
 from qiportal.views import StaffPreviewMixin, shown
 
@@ -209,22 +209,28 @@ class SearchView(PageMetaMixin, TemplateView):
     indexable = False
     # Words in any spacing are the same search. Not in any case: "555 US 223" finds its case by
     # the citation, "555 us 223" does not.
-    query_parameters = QueryParameters(q=words_searched, page=page_number)
+    query_parameters = QueryParameters(q=words_searched, kind=choice, page=page_number)
 
     def get(self, request, *args, **kwargs):
         self.typed = request.GET.get("q", "")
+        self.kind = request.GET.get("kind", "")
         response = super().get(request, *args, **kwargs)
         page = response.context_data["page_obj"]
-        if len(self.typed) > search.MAX_QUERY_LENGTH or str(page.number) != request.GET.get(
-            "page", "1"
+        if (
+            len(self.typed) > search.MAX_QUERY_LENGTH
+            or self.kind not in ("", *search.kind_plurals())
+            or str(page.number) != request.GET.get("page", "1")
         ):
-            # The page of another address (shortened, or a page number out of range): served,
-            # not cached, so such variants never fill the cache.
+            # The page of another address (shortened, every kind for one that is not a kind, or
+            # a page number out of range): served, not cached, so such variants never fill the
+            # cache.
             add_never_cache_headers(response)
         return response
 
     def get_context_data(self, **kwargs):
-        results = search.Results(self.typed)
+        plurals = search.kind_plurals()
+        kind = self.kind if self.kind in plurals else None
+        results = search.Results(self.typed, kind)
         paginator = Paginator(results, search.RESULTS_PER_PAGE)
         page = paginator.get_page(self.request.GET.get("page"))
         counts = results.counts()
@@ -233,15 +239,30 @@ class SearchView(PageMetaMixin, TemplateView):
             shortened=len(self.typed.strip()) > search.MAX_QUERY_LENGTH,
             hits=page.object_list,
             total=paginator.count,
+            total_all=sum(counts.values()),
             kind_counts=[
-                (searchable.label, counts[searchable.kind])
+                (
+                    searchable.label if counts[searchable.kind] == 1 else plurals[searchable.kind],
+                    counts[searchable.kind],
+                )
                 for searchable in search.searchables()
                 if counts.get(searchable.kind)
             ],
+            # Show one kind: (what they are called, its address, whether it is shown now).
+            kinds=[
+                (
+                    plural,
+                    "?" + urlencode({"q": results.text, **({"kind": each} if each else {})}),
+                    each == (kind or ""),
+                )
+                for each, plural in [("", "All"), *plurals.items()]
+                if not each or counts.get(each)
+            ],
+            kind_shown=plurals.get(kind, ""),
             page_obj=page,
             paginator=paginator,
             is_paginated=paginator.num_pages > 1,
-            query_string=urlencode({"q": results.text}),
+            query_string=urlencode({"q": results.text, **({"kind": kind} if kind else {})}),
             **kwargs,
         )
 

@@ -48,6 +48,7 @@ class Searchable:
     model: type
     kind: str  # stored on its entries, at most 10 characters
     label: str  # what a result of this kind is called ("Case")
+    plural: str = ""  # what several are called, in the filter by kind ("Cases"); else label
     # Relations whose change changes this model's entries: "topic" (an answer is public while
     # its topic is), "citations" (a case's entry lists them).
     follows: tuple = ()
@@ -71,6 +72,14 @@ def searchables():
 
 def kind_labels():
     return {searchable.kind: searchable.label for searchable in _searchables.values()}
+
+
+def kind_plurals():
+    """{kind: what results of that kind are called}, in the order the apps registered them."""
+    return {
+        searchable.kind: searchable.plural or searchable.label
+        for searchable in _searchables.values()
+    }
 
 
 def depending_on(model, pks):
@@ -180,8 +189,9 @@ class Results(Sequence):
     depends on how the rows happen to be stored.
     """
 
-    def __init__(self, text):
+    def __init__(self, text, kind=None):
         self.text = text.strip()[:MAX_QUERY_LENGTH]
+        self.kind = kind  # only results of this kind, if given; counts are of every kind
         self.terms = terms_of(self.text)
         self.now = timezone.now()
         self.engine = backend()
@@ -205,6 +215,8 @@ class Results(Sequence):
         return self._counts
 
     def __len__(self):
+        if self.kind:
+            return self.counts().get(self.kind, 0)
         return sum(self.counts().values())
 
     def __getitem__(self, index):
@@ -214,11 +226,11 @@ class Results(Sequence):
         if not self.terms or stop <= start:
             return []
         head = []
-        if self.cited:
+        if self.cited and self.kind in (None, self.cited.kind):
             head = [self.cited] if start == 0 else []
             start, stop = max(start - 1, 0), stop - 1
         return head + self.engine.page(
-            self.text, self.terms, self.now, start, stop - start, self.exclude
+            self.text, self.terms, self.now, start, stop - start, self.exclude, self.kind
         )
 
 
@@ -266,7 +278,7 @@ class SQLiteSearch:
     def written(self, ids):
         """Triggers keep the FTS5 table in step with the entries."""
 
-    def _where(self, terms, now, exclude):
+    def _where(self, terms, now, exclude, kind=None):
         match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
         # CROSS JOIN keeps the full-text match as the outer loop whatever the planner's
         # statistics say; probing FTS once per entry instead took 760 ms at 10,000 cases.
@@ -278,7 +290,11 @@ class SQLiteSearch:
         )
         # The time as Django stores it (UTC, no offset), not as sqlite3 would turn an aware
         # datetime into text by itself.
-        return sql, [match, connection.ops.adapt_datetimefield_value(now), exclude or 0]
+        params = [match, connection.ops.adapt_datetimefield_value(now), exclude or 0]
+        if kind:
+            sql += " AND e.kind = %s"
+            params.append(kind)
+        return sql, params
 
     def count(self, text, terms, now, exclude):
         where, params = self._where(terms, now, exclude)
@@ -286,8 +302,8 @@ class SQLiteSearch:
             cursor.execute(f"SELECT e.kind, count(*) {where} GROUP BY e.kind", params)
             return dict(cursor.fetchall())
 
-    def page(self, text, terms, now, offset, limit, exclude):
-        where, params = self._where(terms, now, exclude)
+    def page(self, text, terms, now, offset, limit, exclude, kind=None):
+        where, params = self._where(terms, now, exclude, kind)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT f.rowid, snippet({self.TABLE}, 2, %s, %s, %s, 24) {where} "
@@ -332,10 +348,12 @@ class PostgresSearch:
         entries, _ = self._matches(text, now, exclude)
         return dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
 
-    def page(self, text, terms, now, offset, limit, exclude):
+    def page(self, text, terms, now, offset, limit, exclude, kind=None):
         from django.contrib.postgres.search import SearchHeadline, SearchRank
 
         entries, query = self._matches(text, now, exclude)
+        if kind:
+            entries = entries.filter(kind=kind)
         entries = entries.annotate(
             rank=SearchRank(F("vector"), query),
             snippet=SearchHeadline(

@@ -340,3 +340,48 @@ def test_the_full_text_match_stays_the_outer_loop_with_stale_statistics(client):
         for sql in searches:
             plan = cursor.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
             assert plan[0][-1].startswith("SCAN f VIRTUAL TABLE"), plan
+
+
+class TestOneKind:
+    """A reader narrows the results to one kind (only cases, say) from the links under the
+    count."""
+
+    @pytest.fixture
+    def mixed(self):
+        TopicFactory(title="Topic about warrants")
+        FAQItemFactory(question="Do warrants matter?")
+        CourtCaseFactory(name="Warrants v. State")
+        CitationFactory(case=CourtCaseFactory(name="Cited v. Case"), volume=555, page=223)
+
+    def test_the_links_to_each_kind_show_only_that_kind(self, client, mixed):
+        page = client.get("/search/", {"q": "warrants"}).text
+        assert '<a href="?q=warrants&amp;kind=case">Cases</a>' in page
+        assert '<a aria-current="page">All</a>' in page
+        only_cases = client.get("/search/", {"q": "warrants", "kind": "case"})
+        assert results(client, "warrants") != []
+        found = re.findall(r'<p class="result__kind">(.*?)</p>', only_cases.text)
+        assert found == ["Case"]
+        assert "Showing cases only." in only_cases.text
+        assert '<a aria-current="page">Cases</a>' in only_cases.text
+        assert '<a href="?q=warrants">All</a>' in only_cases.text
+
+    def test_pages_of_one_kind_keep_the_kind(self, client):
+        for number in range(25):
+            CourtCaseFactory(name=f"Warrant v. State No. {number}")
+        TopicFactory(title="Warrant topic")
+        page = client.get("/search/", {"q": "warrant", "kind": "case"}).text
+        assert "Page 1 of 2." in page
+        assert 'href="?q=warrant&amp;kind=case&amp;page=2"' in page
+        second = client.get("/search/", {"q": "warrant", "kind": "case", "page": "2"}).text
+        assert re.findall(r'<p class="result__kind">(.*?)</p>', second) == ["Case"] * 5
+
+    def test_a_citation_named_exactly_shows_under_its_kind_only(self, client, mixed):
+        assert titles(client, "555 U.S. 223")[0] == "Cited v. Case"
+        page = client.get("/search/", {"q": "555 U.S. 223", "kind": "topic"}).text
+        assert "Cited v. Case" not in page
+
+    def test_a_kind_that_does_not_exist_shows_every_kind(self, client, mixed):
+        response = client.get("/search/", {"q": "warrants", "kind": "<script>"})
+        assert response.status_code == 200
+        assert len(re.findall(r'<p class="result__kind">', response.text)) == 3
+        assert "<script>" not in response.text

@@ -133,6 +133,7 @@ def test_every_public_view_declares_what_it_reads():
         ("/search/?q=qualified+immunity", "/search/?q=+qualified++immunity+"),
         ("/search/?q=qualified+immunity&page=1", "/search/?q=qualified%20immunity"),
         ("/sitemap.xml?p=1", "/sitemap.xml"),
+        ("/search/?kind=case&q=hope", "/search/?q=hope&kind=case&fbclid=x"),
     ],
 )  # fmt: skip
 def test_the_same_page_written_another_way_shares_its_entry(client, site, entries, first, second):
@@ -240,6 +241,7 @@ BAD_QUERIES = {
     "a page that is no number": lambda n: f"page=abc{n}",
     "a court that does not exist": lambda n: f"court=no-such-court-{n}",
     "years the wrong way round": lambda n: f"year_from=2020&year_to={1990 + n}",
+    "a kind of result that does not exist": lambda n: f"q=pelzer&kind=nothing-{n}",
 }
 
 
