@@ -29,10 +29,12 @@ import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import fresh  # noqa: E402
 from bench.deployment import Deployment  # noqa: E402
 
 PAGES = [
@@ -56,6 +58,10 @@ TARGETS = {
     "max_queries": 6,
     "home_compressed_kb": 40,
 }
+# The most requests a run of wrk is given fresh paths for, per second of the run: a few times
+# what a cached page reaches on this machine.
+FRESH_PER_SECOND = 10_000
+WRK_THREADS = 2
 
 GENERATE_CASES = """
 import django
@@ -115,13 +121,38 @@ def fetch(url, headers=None):
         return response.read(), response.headers
 
 
-def wrk(url, seconds, connections):
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-    ).stdout
+def wrk(target, seconds, connections):
+    """A run of wrk against a URL, or against fresh paths (fresh.FreshPaths), each requested
+    once: bench/fresh.lua takes them from a file of paths not yet used in this run."""
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if not isinstance(target, fresh.FreshPaths):
+        output = subprocess.run(
+            [*command, target], capture_output=True, text=True, timeout=seconds + 60
+        ).stdout
+        return wrk_figures(output)
+    capacity = seconds * FRESH_PER_SECOND
+    with tempfile.NamedTemporaryFile("w", prefix="qiportal-bench-", suffix=".txt") as paths:
+        paths.write("\n".join(target.ahead(capacity)) + "\n")
+        paths.flush()
+        script = str(ROOT / "bench" / "fresh.lua")
+        output = subprocess.run(
+            [*command, "-s", script, target.base, "--", paths.name, str(WRK_THREADS)],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+        ).stdout
+    used = int(re.search(r"^fresh paths used: (\d+)$", output, re.M)[1])
+    if used > capacity:
+        raise RuntimeError(
+            f"wrk made more than {capacity:,} requests of {target.what} in {seconds} s, so some "
+            "were not fresh: raise FRESH_PER_SECOND."
+        )
+    target.skip(used)
+    return wrk_figures(output)
+
+
+def wrk_figures(output):
+    """Requests per second, p50 and p99 in ms, and errors, from what wrk printed."""
 
     def ms(label):
         match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
@@ -137,10 +168,18 @@ def wrk(url, seconds, connections):
     }
 
 
-def bundled_client(url, seconds, connections):
-    """A small keep-alive load generator, for machines without wrk."""
-    parts = urllib.request.urlparse(url)
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
+def bundled_client(target, seconds, connections):
+    """A small keep-alive load generator, for machines without wrk: a URL, or fresh paths
+    (fresh.FreshPaths), each requested once."""
+    if isinstance(target, fresh.FreshPaths):
+        parts, path = urlsplit(target.base), target.take
+    else:
+        parts = urlsplit(target)
+        fixed = parts.path + (f"?{parts.query}" if parts.query else "")
+
+        def path():
+            return fixed
+
     latencies, errors, stop = [], [0], time.monotonic() + seconds
 
     def worker():
@@ -148,7 +187,7 @@ def bundled_client(url, seconds, connections):
         while time.monotonic() < stop:
             start = time.perf_counter()
             try:
-                connection.request("GET", target)
+                connection.request("GET", path())
                 response = connection.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -178,11 +217,12 @@ def queries(url):
     return int(fetch(url)[1]["X-DB-Queries"])
 
 
-def measure_page(urls, load, seconds, connections, rounds):
+def measure_page(urls, load, seconds, connections, rounds, compare=None):
     """Runs of the static file, the cached page and the uncached page, taken in turn `rounds`
     times, so that a slow spell of this shared machine falls on all three alike. Each ratio is
     taken within a round; the median round stands for the page (figures and ratios), and
-    errors are summed over all rounds."""
+    errors are summed over all rounds. `compare` names further ratios, {name: (kind, base)}:
+    the requests per second of `kind` to those of `base`, round by round."""
     runs = {kind: [] for kind in urls}
     for _ in range(rounds):
         for kind, url in urls.items():
@@ -195,6 +235,13 @@ def measure_page(urls, load, seconds, connections, rounds):
         ]
         row[f"{kind}_ratio"] = statistics.median(ratios)
         row[f"{kind}_ratios"] = [round(ratio, 3) for ratio in ratios]
+    for name, (kind, base) in (compare or {}).items():
+        ratios = [
+            run["rps"] / base_run["rps"]
+            for run, base_run in zip(runs[kind], runs[base], strict=True)
+        ]
+        row[name] = statistics.median(ratios)
+        row[f"{name}s"] = [round(ratio, 3) for ratio in ratios]
     for kind, kind_runs in runs.items():
         row[kind] = {
             field: statistics.median(run[field] for run in kind_runs)
