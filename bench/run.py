@@ -8,8 +8,12 @@ prints for each page: requests per second and p50/p99 latency with the page cach
 database queries per request (a cache miss, a hit, and with the cache off), and the ratio of
 its requests per second to a static file of the same size served by the same server in the
 same run. Each page is run in rounds (static file, cached, uncached, in turn) and the median
-round reported, since this machine is shared. Then it checks the targets of issue 6 and writes
-the figures to bench/results/latest.json.
+round reported, since this machine is shared.
+
+Issue 16 adds, with every cache on: `/` with a tracking tag no request used before, in the
+rounds of `/`; new URLs (searches, and filter combinations of the case index, each requested
+once in the whole run: bench/fresh.py), in the rounds of the flatpage yardstick. Then it
+checks the targets of issues 6 and 16 and writes the figures to bench/results/latest.json.
 
 Everything runs on 127.0.0.1, in bounded runs, and is stopped at the end.
 """
@@ -29,7 +33,7 @@ import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,6 +61,9 @@ TARGETS = {
     "scale_ratio": 0.5,
     "max_queries": 6,
     "home_compressed_kb": 40,
+    # Issue 16.
+    "cold_ratio": 0.4,  # a new URL, every cache on, against the flatpage yardstick
+    "tagged_ratio": 0.85,  # / with a tracking tag never seen before, against / without one
 }
 # The most requests a run of wrk is given fresh paths for, per second of the run: a few times
 # what a cached page reaches on this machine.
@@ -269,12 +276,23 @@ def start_reference(deployment, content):
     return deployment.start_app_server(DJANGO_PAGE_CACHE="0", **env) + "/reference/home/"
 
 
+def searched_words(pages):
+    """The words of each search among `pages`, as sets: the new searches leave them out."""
+    return [
+        query.lower().split()
+        for path, _ in pages
+        if path.startswith("/search/")
+        for query in parse_qs(urlsplit(path).query).get("q", [])
+    ]
+
+
 def measure_scenario(cases, seconds, connections, rounds, load, workdir, redis=False):
     deployment = Deployment(workdir, redis=redis, sqlite=True)
     try:
         deployment.python("-c", GENERATE_CASES.format(count=cases))
         deployment.manage("rebuild_search_index")  # and the planner's statistics
         pages = PAGES + ([DEEP_PAGE] if cases >= 10_000 else [])
+        content = json.loads(deployment.python("-c", fresh.CONTENT))
 
         # Static files of the same size as each page, for the server to serve beside it.
         probe = deployment.start_app_server()
@@ -293,11 +311,26 @@ def measure_scenario(cases, seconds, connections, rounds, load, workdir, redis=F
         cached = deployment.start_app_server(QIPORTAL_COUNT_QUERIES="1")
         uncached = deployment.start_app_server(QIPORTAL_COUNT_QUERIES="1", DJANGO_PAGE_CACHE="0")
         reference = start_reference(deployment, home_html)
+        # New URLs, with every cache on and no query counting, as the flatpage is served.
+        cold = deployment.start_app_server()
+        searches = fresh.FreshPaths(
+            cold, fresh.search_paths(content["texts"], exclude=searched_words(pages)), "searches"
+        )
+        filters = fresh.FreshPaths(
+            cold, fresh.filter_paths(content["choices"], content["cases"]), "filter combinations"
+        )
+        tags = fresh.FreshPaths(cached, fresh.tag_paths(), "tracking tags")
         results = []
         for path, label in pages:
             static_url = f"{cached}/static/bench/{static_names[path]}"
             fetch(static_url)
             queries(cached + path)  # the probe may have cached it already; now it has
+            urls = {"static": static_url, "cached": cached + path, "uncached": uncached + path}
+            compare = {}
+            if path == "/":
+                # In the same rounds as / itself: a tracking tag no request used before.
+                urls["tagged"] = tags
+                compare["tagged_to_cached"] = ("tagged", "cached")
             row = {
                 "page": label,
                 "path": path,
@@ -305,24 +338,34 @@ def measure_scenario(cases, seconds, connections, rounds, load, workdir, redis=F
                 # Queries to render the page (a cache miss does the same), and on a cache hit.
                 "queries_render": queries(uncached + path),
                 "queries_hit": queries(cached + path),
-                **measure_page(
-                    {"static": static_url, "cached": cached + path, "uncached": uncached + path},
-                    load,
-                    seconds,
-                    connections,
-                    rounds,
-                ),
+                **measure_page(urls, load, seconds, connections, rounds, compare),
             }
             results.append(row)
             print(f"  {label:18s} measured", flush=True)
         home_static = f"{cached}/static/bench/{static_names['/']}"
+        # The yardstick, and new URLs in its rounds: issue 16's target is their ratio to it.
         reference_row = {
             "page": "flatpage (reference)",
             "bytes": len(fetch(reference)[0]),
             **measure_page(
-                {"static": home_static, "uncached": reference}, load, seconds, connections, rounds
+                {
+                    "static": home_static,
+                    "uncached": reference,
+                    "cold_search": searches,
+                    "cold_filters": filters,
+                },
+                load,
+                seconds,
+                connections,
+                rounds,
+                {
+                    "cold_search_to_flatpage": ("cold_search", "uncached"),
+                    "cold_filters_to_flatpage": ("cold_filters", "uncached"),
+                },
             ),
+            "fresh_urls": {"searches": searches.used, "filters": filters.used, "tags": tags.used},
         }
+        print("  flatpage and new URLs measured", flush=True)
         home_kb = (len(home) + len(css)) / 1024
         return {
             "cases": cases,
@@ -359,7 +402,29 @@ def report(scenarios, client):
             f"   (django.contrib.flatpages, {ref['bytes']:,} bytes: the issue's yardstick)"
         )
         lines.append(f"/ compressed (HTML + CSS): {scenario['home_compressed_kb']} KB")
+        lines.extend(report_fresh(scenario))
     return "\n".join(lines)
+
+
+def report_fresh(scenario):
+    """Issue 16's scenarios: URLs no request used before, with every cache on."""
+    home, ref = scenario["pages"][0], scenario["reference"]
+    lines = [
+        f"\n{'new URLs, every cache on':26s} {'rps':>6s} {'p50':>7s} {'p99':>7s}   ratio",
+        figures("/ with a tracking tag", home["tagged"])
+        + f"   {home['tagged_to_cached']:.2f} of / without one ({home['cached']['rps']:.0f})",
+    ]
+    for kind, label in (("cold_search", "searches"), ("cold_filters", "filters of /cases/")):
+        lines.append(
+            figures(label, ref[kind])
+            + f"   {ref[f'{kind}_to_flatpage']:.2f} of the flatpage ({ref['uncached']['rps']:.0f}),"
+            f" {ref[f'{kind}_ratio']:.2f} of static"
+        )
+    return lines
+
+
+def figures(label, run):
+    return f"{label:26s} {run['rps']:6.0f} {run['p50_ms']:6.1f}ms {run['p99_ms']:6.1f}ms"
 
 
 def check(scenarios):
@@ -383,8 +448,11 @@ def check(scenarios):
             most = row["queries_render"]
             verdict(most <= TARGETS["max_queries"], f"{where}: {most} queries (at most 6)")
             verdict(row["queries_hit"] == 0, f"{where}: {row['queries_hit']} queries on a hit")
-            for field in ("cached", "uncached", "static"):
-                verdict(row[field]["errors"] == 0, f"{where}: {row[field]['errors']} errors")
+            for field in ("cached", "uncached", "static", "tagged"):
+                if field in row:
+                    errors = row[field]["errors"]
+                    verdict(errors == 0, f"{where}, {LABELS[field]}: {errors} errors")
+        check_fresh(scenario, verdict)
     by_path = {row["path"]: row for row in small["pages"]}
     if large is not small:
         for row in large["pages"]:
@@ -395,9 +463,24 @@ def check(scenarios):
                 ratio = row[f"{field}_ratio"] / base[f"{field}_ratio"]
                 verdict(
                     ratio >= TARGETS["scale_ratio"],
-                    f"{row['page']} ({field}) at {large['cases']:,} cases: {ratio:.2f} of "
-                    f"{base['page']} at {small['cases']} (target 0.5)",
+                    f"{row['page']} ({LABELS[field]}) at {large['cases']:,} cases: {ratio:.2f} "
+                    f"of {base['page']} at {small['cases']} (target 0.5)",
                 )
+    for kind in COLD:
+        where = f"new {COLD[kind]}, every cache on"
+        ratio = small["reference"][f"{kind}_to_flatpage"]
+        verdict(
+            ratio >= TARGETS["cold_ratio"],
+            f"{where}, at {small['cases']:,} cases: {ratio:.2f} of the flatpage (target 0.4)",
+        )
+        if large is not small:
+            # As for the pages above: each side as its ratio to the static file of its round.
+            ratio = large["reference"][f"{kind}_ratio"] / small["reference"][f"{kind}_ratio"]
+            verdict(
+                ratio >= TARGETS["scale_ratio"],
+                f"{where}, at {large['cases']:,} cases: {ratio:.2f} of the same at "
+                f"{small['cases']:,} (target 0.5)",
+            )
     verdict(
         small["home_compressed_kb"] < TARGETS["home_compressed_kb"],
         f"/ is {small['home_compressed_kb']} KB of HTML and CSS compressed (under 40 KB)",
@@ -405,11 +488,37 @@ def check(scenarios):
     return verdicts
 
 
+LABELS = {
+    "cached": "cached",
+    "uncached": "uncached",
+    "static": "static file",
+    "tagged": "new tracking tags",
+}
+COLD = {"cold_search": "searches", "cold_filters": "filter combinations of /cases/"}
+
+
+def check_fresh(scenario, verdict):
+    """Issue 16's targets that hold at each size: tracking tags, errors of new URLs."""
+    at = f"at {scenario['cases']:,} cases"
+    home, ref = scenario["pages"][0], scenario["reference"]
+    verdict(
+        home["tagged_to_cached"] >= TARGETS["tagged_ratio"],
+        f"/ with a new tracking tag {at}: {home['tagged_to_cached']:.2f} of / without one "
+        "(target 0.85)",
+    )
+    for kind, label in COLD.items():
+        errors = ref[kind]["errors"]
+        verdict(errors == 0, f"new {label} {at}: {errors} errors")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=2, help="length of each run")
     parser.add_argument(
-        "--rounds", type=int, default=5, help="runs of each page (static, cached, uncached in turn)"
+        "--rounds",
+        type=int,
+        default=5,
+        help="runs of each page (static, cached, uncached in turn)",
     )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--cases", type=int, nargs="+", default=[15, 10_000])
