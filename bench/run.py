@@ -12,8 +12,10 @@ round reported, since this machine is shared.
 
 Issue 16 adds, with every cache on: `/` with a tracking tag no request used before, in the
 rounds of `/`; new URLs (searches, and filter combinations of the case index, each requested
-once in the whole run: bench/fresh.py), in the rounds of the flatpage yardstick. Then it
-checks the targets of issues 6 and 16 and writes the figures to bench/results/latest.json.
+once in the whole run: bench/fresh.py), in the rounds of the flatpage yardstick; and a flood of
+distinct searches, after which the pages everyone reads must still be cache hits and the cache
+within its limit. Then it checks the targets of issues 6 and 16 and writes the figures to
+bench/results/latest.json.
 
 Everything runs on 127.0.0.1, in bounded runs, and is stopped at the end.
 """
@@ -22,6 +24,7 @@ import argparse
 import gzip
 import http.client
 import json
+import os
 import re
 import shutil
 import statistics
@@ -31,6 +34,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -64,7 +68,12 @@ TARGETS = {
     # Issue 16.
     "cold_ratio": 0.4,  # a new URL, every cache on, against the flatpage yardstick
     "tagged_ratio": 0.85,  # / with a tracking tag never seen before, against / without one
+    "flood_slack": 20,  # files or keys a flood may add beyond the long tail's limit
 }
+# The flood: distinct searches, against a deployment whose long tail of pages with a query
+# string is limited to FLOOD_TAIL_ENTRIES entries (DJANGO_PAGE_CACHE_TAIL_ENTRIES).
+FLOOD_TAIL_ENTRIES = 1000
+HOT_PAGES = ["/", "/faq/", "/cases/"]
 # The most requests a run of wrk is given fresh paths for, per second of the run: a few times
 # what a cached page reaches on this machine.
 FRESH_PER_SECOND = 10_000
@@ -286,7 +295,9 @@ def searched_words(pages):
     ]
 
 
-def measure_scenario(cases, seconds, connections, rounds, load, workdir, redis=False):
+def measure_scenario(
+    cases, seconds, connections, rounds, load, workdir, redis=False, flood_count=10_000
+):
     deployment = Deployment(workdir, redis=redis, sqlite=True)
     try:
         deployment.python("-c", GENERATE_CASES.format(count=cases))
@@ -367,14 +378,90 @@ def measure_scenario(cases, seconds, connections, rounds, load, workdir, redis=F
         }
         print("  flatpage and new URLs measured", flush=True)
         home_kb = (len(home) + len(css)) / 1024
-        return {
+        result = {
             "cases": cases,
             "pages": results,
             "reference": reference_row,
             "home_compressed_kb": round(home_kb, 1),
         }
+        if flood_count:
+            result["flood"] = flood(deployment, searches, flood_count, connections)
+            print(f"  flood of {flood_count:,} searches done", flush=True)
+        return result
     finally:
         deployment.stop()
+
+
+def flood(deployment, searches, count, connections):
+    """
+    `count` searches no request of the run used before, as fast as `connections` keep-alive
+    connections go, against an app server whose long tail (pages with a query string) is
+    limited to FLOOD_TAIL_ENTRIES entries; the pages everyone reads (HOT_PAGES) are requested
+    once before. Returns how much the cache grew (files of the file cache, counted in every
+    folder; keys of Redis) and what the hot pages were afterwards (X-Cache).
+
+    The server gets a cache of its own (a new folder, or Redis database 1): what the scenarios
+    before left in the shared one, and the file cache's own culling once it holds MAX_ENTRIES,
+    would otherwise hide how much the flood adds.
+    """
+    if "REDIS_URL" in deployment.env:
+        import redis
+
+        url = deployment.env["REDIS_URL"].rsplit("/", 1)[0] + "/1"
+        env, unit, client = {"REDIS_URL": url}, "keys", redis.Redis.from_url(url)
+        size = client.dbsize
+    else:
+        folder = deployment.workdir / "flood-cache"
+        env, unit, client = {"DJANGO_CACHE_DIR": str(folder)}, "files", None
+
+        def size():
+            return sum(len(files) for _, _, files in os.walk(folder))
+
+    base = deployment.start_app_server(
+        DJANGO_PAGE_CACHE_TAIL_ENTRIES=str(FLOOD_TAIL_ENTRIES), **env
+    )
+    parts = urlsplit(base)
+    try:
+        before_flood = {path: fetch(base + path)[1].get("X-Cache") for path in HOT_PAGES}
+        before = size()
+        paths = [searches.take() for _ in range(count)]
+
+        def request_all(share):
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+            errors = 0
+            for path in share:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                errors += response.status != 200
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            connection.close()
+            return errors
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(connections) as pool:
+            shares = [paths[i::connections] for i in range(connections)]
+            errors = sum(pool.map(request_all, shares))
+        seconds = time.perf_counter() - start
+        after = size()
+        after_flood = {path: fetch(base + path)[1].get("X-Cache") for path in HOT_PAGES}
+    finally:
+        deployment.stop_app_server(base)
+        if client:
+            client.close()
+    return {
+        "requests": count,
+        "seconds": round(seconds, 1),
+        "errors": errors,
+        "tail_entries": FLOOD_TAIL_ENTRIES,
+        "unit": unit,
+        "before": before,
+        "after": after,
+        "growth": after - before,
+        "hot_before": before_flood,
+        "hot_after": after_flood,
+    }
 
 
 def report(scenarios, client):
@@ -419,6 +506,15 @@ def report_fresh(scenario):
             figures(label, ref[kind])
             + f"   {ref[f'{kind}_to_flatpage']:.2f} of the flatpage ({ref['uncached']['rps']:.0f}),"
             f" {ref[f'{kind}_ratio']:.2f} of static"
+        )
+    flood = scenario.get("flood")
+    if flood:
+        hot = ", ".join(f"{path} {state}" for path, state in flood["hot_after"].items())
+        lines.append(
+            f"flood: {flood['requests']:,} new searches in {flood['seconds']} s "
+            f"({flood['errors']} errors); the cache had {flood['before']:,} {flood['unit']} "
+            f"before, {flood['after']:,} after ({flood['growth']:+,}; long tail limited to "
+            f"{flood['tail_entries']:,}); afterwards {hot}"
         )
     return lines
 
@@ -498,7 +594,7 @@ COLD = {"cold_search": "searches", "cold_filters": "filter combinations of /case
 
 
 def check_fresh(scenario, verdict):
-    """Issue 16's targets that hold at each size: tracking tags, errors of new URLs."""
+    """Issue 16's targets that hold at each size: tracking tags, errors of new URLs, the flood."""
     at = f"at {scenario['cases']:,} cases"
     home, ref = scenario["pages"][0], scenario["reference"]
     verdict(
@@ -509,6 +605,19 @@ def check_fresh(scenario, verdict):
     for kind, label in COLD.items():
         errors = ref[kind]["errors"]
         verdict(errors == 0, f"new {label} {at}: {errors} errors")
+    flood = scenario.get("flood")
+    if not flood:
+        return
+    limit = flood["tail_entries"] + TARGETS["flood_slack"]
+    verdict(
+        flood["growth"] <= limit,
+        f"flood of {flood['requests']:,} new searches {at}: the cache grew by "
+        f"{flood['growth']:,} {flood['unit']} ({flood['before']:,} to {flood['after']:,}; "
+        f"at most {flood['tail_entries']:,} + {TARGETS['flood_slack']})",
+    )
+    for path, state in flood["hot_after"].items():
+        verdict(state == "hit", f"{path} after the flood {at}: X-Cache {state} (a hit)")
+    verdict(flood["errors"] == 0, f"flood {at}: {flood['errors']} errors")
 
 
 def main():
@@ -527,6 +636,14 @@ def main():
         action="store_true",
         help="keep the shared cache in a Redis server of the run's own, as several app servers "
         "do, instead of in files",
+    )
+    parser.add_argument(
+        "--flood",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="distinct searches in the flood at each size, after which the pages everyone "
+        "reads must still be cache hits (0: no flood)",
     )
     options = parser.parse_args()
 
@@ -553,6 +670,7 @@ def main():
                     load,
                     workdir,
                     redis=options.redis,
+                    flood_count=options.flood,
                 )
             )
 
