@@ -7,7 +7,7 @@ drives it with wrk when it is installed (else with the bundled client below, and
 prints for each page: requests per second and p50/p99 latency with the page cache on and off,
 database queries per request (a cache miss, a hit, and with the cache off), and the ratio of
 its requests per second to a static file of the same size served by the same server in the
-same run. Each page is run in rounds (static file, cached, uncached, in turn) and the median
+same run. Each page is run in rounds (static file, cached, cache off, in turn) and the median
 round reported, since this machine is shared.
 
 Issue 16 adds, with every cache on: `/` with a tracking tag no request used before, in the
@@ -61,11 +61,11 @@ DEEP_PAGE = ("/cases/?page=400", "index, page 400")  # exists only with 10,000 c
 
 TARGETS = {
     "cached_ratio": 0.85,
-    "uncached_ratio": 0.4,
     "scale_ratio": 0.5,
     "max_queries": 6,
     "home_compressed_kb": 40,
-    # Issue 16.
+    # Issue 16. It withdrew issue 6's target for pages with the cache off (0.4 of a static
+    # file): their figures are still measured and printed, and no longer checked.
     "cold_ratio": 0.4,  # a new URL, every cache on, against the flatpage yardstick
     "tagged_ratio": 0.85,  # / with a tracking tag never seen before, against / without one
     "flood_slack": 20,  # files or keys a flood may add beyond the long tail's limit
@@ -470,26 +470,30 @@ def report(scenarios, client):
         lines.append(f"\n{scenario['cases']:,} cases")
         lines.append(
             f"{'page':18s} {'cached rps':>10s} {'p50':>7s} {'p99':>7s} {'ratio':>6s}   "
-            f"{'uncached rps':>12s} {'p50':>7s} {'p99':>7s} {'ratio':>6s}   "
+            f"{'cache off rps':>13s} {'p50':>7s} {'p99':>7s} {'ratio':>6s}   "
             f"{'static rps':>10s}   queries (render/hit)"
         )
         for row in scenario["pages"]:
             c, u = row["cached"], row["uncached"]
             lines.append(
                 f"{row['page']:18s} {c['rps']:10.0f} {c['p50_ms']:6.1f}ms {c['p99_ms']:6.1f}ms "
-                f"{row['cached_ratio']:6.2f}   {u['rps']:12.0f} {u['p50_ms']:6.1f}ms "
+                f"{row['cached_ratio']:6.2f}   {u['rps']:13.0f} {u['p50_ms']:6.1f}ms "
                 f"{u['p99_ms']:6.1f}ms {row['uncached_ratio']:6.2f}   {row['static']['rps']:10.0f}"
                 f"   {row['queries_render']}/{row['queries_hit']}"
             )
         ref = scenario["reference"]
         lines.append(
-            f"{ref['page']:18s} {'':10s} {'':7s} {'':7s} {'':6s}   {ref['uncached']['rps']:12.0f} "
+            f"{ref['page']:18s} {'':10s} {'':7s} {'':7s} {'':6s}   {ref['uncached']['rps']:13.0f} "
             f"{ref['uncached']['p50_ms']:6.1f}ms {ref['uncached']['p99_ms']:6.1f}ms "
             f"{ref['uncached_ratio']:6.2f}   {ref['static']['rps']:10.0f}"
             f"   (django.contrib.flatpages, {ref['bytes']:,} bytes: the issue's yardstick)"
         )
         lines.append(f"/ compressed (HTML + CSS): {scenario['home_compressed_kb']} KB")
         lines.extend(report_fresh(scenario))
+    lines.append(
+        "\nCache off: figures only. Issue 16 withdrew issue 6's target for it (0.4 of a static "
+        "file) and replaced it with the target for new URLs with every cache on."
+    )
     return "\n".join(lines)
 
 
@@ -537,10 +541,6 @@ def check(scenarios):
                 row["cached_ratio"] >= TARGETS["cached_ratio"],
                 f"{where}: cached {row['cached_ratio']:.2f} of static (target 0.85)",
             )
-            verdict(
-                row["uncached_ratio"] >= TARGETS["uncached_ratio"],
-                f"{where}: cache off {row['uncached_ratio']:.2f} of static (target 0.4)",
-            )
             most = row["queries_render"]
             verdict(most <= TARGETS["max_queries"], f"{where}: {most} queries (at most 6)")
             verdict(row["queries_hit"] == 0, f"{where}: {row['queries_hit']} queries on a hit")
@@ -586,7 +586,7 @@ def check(scenarios):
 
 LABELS = {
     "cached": "cached",
-    "uncached": "uncached",
+    "uncached": "cache off",
     "static": "static file",
     "tagged": "new tracking tags",
 }
@@ -627,7 +627,7 @@ def main():
         "--rounds",
         type=int,
         default=5,
-        help="runs of each page (static, cached, uncached in turn)",
+        help="runs of each page (static, cached, cache off in turn)",
     )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--cases", type=int, nargs="+", default=[15, 10_000])
