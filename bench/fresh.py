@@ -151,9 +151,8 @@ def search_paths(texts, exclude=()):
         for i in range(len(words) - distance)
     )
     triples = fresh(in_turn(itertools.combinations(dict.fromkeys(words), 3) for words in documents))
-    alternating = itertools.chain.from_iterable(
-        zip(singles, pairs, strict=False)
-    )  # to the last single
+    # A single word and a pair in turn, until the last single word.
+    alternating = itertools.chain.from_iterable(zip(singles, pairs, strict=False))
     for words in itertools.chain(alternating, singles, pairs, triples):
         yield "/search/?" + urlencode({"q": " ".join(words)})
 
@@ -222,5 +221,5 @@ def tag_paths():
     """/ with a tracking tag that no request used before: utm_source, fbclid and gclid in
     turn, each with the request's own number."""
     for n in itertools.count(1):
-        name = ("utm_source", "fbclid", "gclid")[n % 3]
+        name = ("utm_source", "fbclid", "gclid")[(n - 1) % 3]
         yield f"/?{name}={n}"

@@ -616,7 +616,7 @@ def check_fresh(scenario, verdict):
         f"at most {flood['tail_entries']:,} + {TARGETS['flood_slack']})",
     )
     for path, state in flood["hot_after"].items():
-        verdict(state == "hit", f"{path} after the flood {at}: X-Cache {state} (a hit)")
+        verdict(state == "hit", f"{path} after the flood {at}: X-Cache: {state} (target: hit)")
     verdict(flood["errors"] == 0, f"flood {at}: {flood['errors']} errors")
 
 
