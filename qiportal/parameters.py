@@ -50,6 +50,8 @@ class QueryParameters:
 
     def normal_query_string(self, query_string):
         """The query string as the page reads it."""
+        if not self.cleaners:  # most pages: nothing to read, nothing to parse
+            return ""
         if len(query_string) > 1024:
             return self._normal_query_string(query_string)
         return self._remembered(query_string)
