@@ -1,7 +1,7 @@
 """
-The case index's shared pieces (its menus), kept per content version in each process
-(qiportal.memo): a change an editor makes shows on the very next request, through the admin as
-through the models.
+The case index's shared pieces (its menus, each case's row), kept per content version in each
+process (qiportal.memo): a change an editor makes shows on the very next request, through the
+admin as through the models.
 """
 
 import re
@@ -11,10 +11,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases.models import Court
+from cases.models import Citation, Court, CourtCase
+from cases.views import render_rows
 from explainer.models import Topic
 from qiportal.publishing import PublishState
 from tests.factories import (
+    CitationFactory,
     CourtCaseFactory,
     CourtFactory,
     TopicFactory,
@@ -132,7 +134,103 @@ class TestTheMenusFollowTheContent:
         assert (topic.slug, "Second title", True) in menu(page, "topic")
 
 
+class TestTheRowsFollowTheContent:
+    def test_a_case_edited_in_the_admin_shows_at_once(self, client, admin_user_client, page_cache):
+        case = CitationFactory(volume=555, reporter="U.S.", page=223).case
+        before = row_of(client.get("/cases/").text, case.name)
+        assert "555 U.S. 223" in before and "Immunity granted" in before
+        change_in_the_admin(
+            admin_user_client,
+            f"/admin/cases/courtcase/{case.pk}/change/",
+            name="Renamed v. Case",
+            holding="A new holding.",
+            outcome="denied",
+            year="1999",
+            **{"citations-0-citation": "556 U.S. 662"},
+        )
+        row = row_of(client.get("/cases/").text, "Renamed v. Case")
+        assert "A new holding." in row and "Immunity denied" in row
+        assert '<td data-label="Year">1999</td>' in row
+        assert '<td data-label="Citation">556 U.S. 662</td>' in row
+
+    def test_a_citation_changed_through_the_model_shows_at_once(
+        self, client, committed, page_cache
+    ):
+        citation = CitationFactory(volume=555, reporter="U.S.", page=223, position=0)
+        client.get("/cases/")
+        committed(lambda: Citation.objects.filter(pk=citation.pk).update(page=224))
+        assert "555 U.S. 224" in row_of(client.get("/cases/").text, citation.case.name)
+
+    def test_a_new_primary_citation_comes_first(self, client, committed, page_cache):
+        citation = CitationFactory(volume=555, reporter="U.S.", page=223, position=1)
+        client.get("/cases/")
+        committed(
+            lambda: CitationFactory(case=citation.case, volume=1, reporter="F.4th", position=0)
+        )
+        assert "F.4th" in row_of(client.get("/cases/").text, citation.case.name)
+
+    def test_a_court_renamed_through_the_model_shows_in_its_cases_rows(
+        self, client, committed, page_cache
+    ):
+        case = CourtCaseFactory(court=CourtFactory(short_name="Old"))
+        client.get("/cases/")
+        committed(lambda: Court.objects.filter(pk=case.court_id).update(short_name="New"))
+        assert ">New</abbr>" in row_of(client.get("/cases/").text, case.name)
+
+    def test_a_case_unpublished_leaves_and_one_published_comes(
+        self, client, admin_user_client, page_cache
+    ):
+        shown, hidden = (
+            CourtCaseFactory(name="Shown v. Case"),
+            CourtCaseFactory(name="Hidden v. Case", status=PublishState.DRAFT),
+        )
+        page = client.get("/cases/").text
+        assert "Shown v. Case" in page and "Hidden v. Case" not in page
+        for action, case in (("unpublish", shown), ("publish_now", hidden)):
+            admin_user_client.post(
+                "/admin/cases/courtcase/", {"action": action, "_selected_action": [case.pk]}
+            )
+        page = client.get("/cases/").text
+        assert "Shown v. Case" not in page and "Hidden v. Case" in page
+
+    def test_a_case_deleted_leaves(self, client, committed, page_cache):
+        case = CourtCaseFactory(name="Doomed v. Case")
+        assert "Doomed v. Case" in client.get("/cases/").text
+        committed(CourtCase.objects.get(pk=case.pk).delete)
+        assert "Doomed v. Case" not in client.get("/cases/").text
+
+    def test_a_scheduled_case_appears_at_its_time(self, client, page_cache):
+        noon = timezone.now() + timedelta(hours=3)
+        CourtCaseFactory(name="Due v. Noon", published_at=noon, status=PublishState.PUBLISHED)
+        assert "Due v. Noon" not in client.get("/cases/").text
+        with time_machine.travel(noon + timedelta(seconds=1)):
+            assert "Due v. Noon" in client.get("/cases/").text
+
+
 class TestNoDraftInASharedPiece:
+    def test_a_draft_row_is_never_rendered(self):
+        draft = CourtCaseFactory(name="Secret v. Draft", status=PublishState.DRAFT)
+        scheduled = CourtCaseFactory(
+            name="Later v. Case", published_at=timezone.now() + timedelta(days=1)
+        )
+        assert render_rows([draft.pk, scheduled.pk]) == {}
+
+    def test_staff_see_no_draft_in_the_index_and_readers_get_none_after_them(
+        self, client, staff_client, page_cache
+    ):
+        CourtCaseFactory(name="Public v. Case")
+        draft = CourtCaseFactory(name="Secret v. Draft", status=PublishState.DRAFT)
+        draft_topic = TopicFactory(title="Secret topic", draft=True)
+        staff_page = staff_client.get("/cases/").text
+        assert "Public v. Case" in staff_page
+        assert "Secret v. Draft" not in staff_page and "Secret topic" not in staff_page
+        # The draft's own page is still the staff's preview.
+        assert "Secret v. Draft" in staff_client.get(draft.get_absolute_url()).text
+        reader_page = client.get("/cases/").text
+        assert "Secret v. Draft" not in reader_page and "Secret topic" not in reader_page
+        assert client.get(draft.get_absolute_url()).status_code == 404
+        assert client.get("/cases/", {"topic": draft_topic.slug}).status_code == 200
+
     def test_the_staff_topic_menu_offers_public_topics_only(self, staff_client):
         TopicFactory(title="Public topic")
         TopicFactory(title="Draft topic", draft=True)
