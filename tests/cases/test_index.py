@@ -339,8 +339,9 @@ def test_a_long_search_is_not_echoed_in_full(client, library):
 )
 def test_index_queries_are_the_same_with_10_and_2000_cases(client, count_queries, count, query):
     make_published_cases(count)
-    # The count, the page's keys, its rows, their citations, and the court and topic menus.
-    with count_queries(6):
+    # The court and topic menus, the page's keys, its rows, their citations, and the count
+    # when the page is full (one that is not is the last, and counts itself).
+    with count_queries(5 if count < 25 else 6):
         response = client.get("/cases/", query)
     assert response.status_code == 200
     assert 0 < len(names(response)) <= 25
@@ -350,7 +351,7 @@ def test_index_queries_are_the_same_with_10_and_2000_cases(client, count_queries
 def test_topic_filter_queries_are_fixed(client, count_queries, count):
     topic = TopicFactory()
     make_published_cases(count, topic=topic)
-    with count_queries(6):
+    with count_queries(5 if count < 25 else 6):
         response = client.get("/cases/", {"topic": topic.slug})
     assert len(names(response)) == min(count, 25)
 

@@ -1,7 +1,7 @@
 """
 The case index's shared pieces (its menus, each case's row), kept per content version in each
-process (qiportal.memo): a change an editor makes shows on the very next request, through the
-admin as through the models.
+process (qiportal.memo): a new filter combination costs little, and a change an editor makes
+shows on the very next request, through the admin as through the models.
 """
 
 import re
@@ -20,6 +20,7 @@ from tests.factories import (
     CourtCaseFactory,
     CourtFactory,
     TopicFactory,
+    make_published_cases,
 )
 from tests.forms import form_data
 
@@ -68,6 +69,31 @@ def menu(page, name):
 def row_of(page, name):
     start = page.index(f"<cite>{name}</cite>")
     return page[page.rindex("<tr>", 0, start) : page.index("</tr>", start)]
+
+
+class TestANewFilterCombinationIsCheap:
+    def test_the_menus_and_rows_are_read_once_per_content_version(self, client, count_queries):
+        make_published_cases(10)
+        client.get("/cases/", {"court": "a-court"})
+        # The page's keys only: a page that is not full counts itself, and its menus and rows
+        # were read for the first combination.
+        with count_queries(1):
+            page = client.get("/cases/", {"outcome": "denied", "sort": "name"}).text
+        assert page.count('scope="row"') == 10
+
+    def test_a_full_page_adds_its_count(self, client, count_queries):
+        make_published_cases(30)
+        client.get("/cases/")
+        with count_queries(2):
+            page = client.get("/cases/", {"court": "a-court", "year_from": "1900"}).text
+        assert "30 cases match" in page
+
+    def test_a_row_not_shown_before_is_read_with_its_citation(self, client, count_queries):
+        make_published_cases(30)
+        client.get("/cases/")  # the newest 25
+        with count_queries(4):  # keys, count, the missing rows, their citations
+            page = client.get("/cases/", {"sort": "oldest"}).text
+        assert page.count('scope="row"') == 25
 
 
 class TestTheMenusFollowTheContent:
