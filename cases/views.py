@@ -1,4 +1,5 @@
 import csv
+import functools
 import json
 import re
 
@@ -75,6 +76,13 @@ def render_rows(keys):
         }
         rows[case["pk"]] = mark_safe(template.render(context).strip())
     return rows
+
+
+@functools.cache
+def downloads():
+    """The addresses of the index's downloads, worked out once per process, as the navigation's
+    are (qiportal.context_processors): reversing them took 0.05 ms of every index page."""
+    return {"csv": reverse("cases:export_csv"), "json": reverse("cases:export_json")}
 
 
 class KeysFirstPaginator(Paginator):
@@ -159,6 +167,7 @@ class CaseListView(PageMetaMixin, ListView):
             filtered_beyond_search=bool(set(self.form.applied()) - {"q"} or self.form.errors),
             query_string=query_string,
             export_query=f"?{query_string}" if query_string else "",
+            downloads=downloads(),
             **kwargs,
         )
 
