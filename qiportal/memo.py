@@ -6,8 +6,9 @@ first request after a change works them out again, as the page cache renders its
 a change shows on the very next request, in every process and on every app server.
 
 A request reads the version once (`version(request)`), before anything it works out from the
-database, so a piece is never kept under a version newer than what it was worked out from. Keep
-here only what every reader sees alike: nothing from a staff member's preview or a draft.
+database, so what is kept under a version is never older than that version (as the page cache
+keeps a page under the version read before rendering it). Keep here only what every reader sees
+alike: nothing from a staff member's preview or a draft.
 """
 
 import threading
@@ -15,6 +16,8 @@ import threading
 from django.core.cache import cache
 
 from qiportal.changes import CONTENT_VERSION_KEY, content_version
+
+MISSING = object()
 
 
 def version(request=None):
@@ -54,19 +57,22 @@ class Memo:
     def get(self, version, key, work):
         """The value for `key`, from `work()` the first time it is asked for under `version`."""
         values = self._values(version)
-        try:
-            return values[key]
-        except KeyError:
+        value = values.get(key, MISSING)
+        if value is MISSING:
             value = work()
             self._keep(values, {key: value})
-            return value
+        return value
 
     def get_many(self, version, keys, work):
         """{key: value} for `keys`; `work(missing keys)` gives {key: value} for those it finds
         (a key it does not find has none)."""
-        values = self._values(version)
-        found = {key: values[key] for key in keys if key in values}
-        missing = [key for key in keys if key not in found]
+        values, found, missing = self._values(version), {}, []
+        for key in keys:
+            value = values.get(key, MISSING)
+            if value is MISSING:
+                missing.append(key)
+            else:
+                found[key] = value
         if missing:
             worked = work(missing)
             self._keep(values, worked)
