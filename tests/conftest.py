@@ -63,6 +63,17 @@ def count_queries(django_assert_num_queries):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change and its after-commit work, as a real request's commit would."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def staff_client(staff_user):
     """An editor's browser (the `client` fixture stays an anonymous reader's)."""
     client = Client()

@@ -32,17 +32,6 @@ def page_cache(request, settings):
     settings.PAGE_CACHE_ENABLED = request.param
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change and its after-commit work, as a real request's commit would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def change_in_the_admin(client, path, **changes):
     """Open an admin change form, change some of its fields and save it, as an editor does."""
     data = {**form_data(client.get(path).text), **changes}

@@ -35,17 +35,6 @@ def page_cache(settings):
     settings.PAGE_CACHE_ENABLED = True
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change and its after-commit work, as a real request's commit would."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
 def search_page(client, query):
     return client.get("/search/", {"q": query}).text
 

@@ -24,17 +24,6 @@ def page_cache(settings):
     settings.CDN_MAX_AGE = 60
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change and its after-commit work, as a real request's commit would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def test_the_second_request_is_served_from_the_cache_without_queries(client, count_queries):
     topic = TopicFactory(title="Cached topic")
     first = client.get(topic.get_absolute_url())
