@@ -23,8 +23,8 @@ class Facet:
         raise NotImplementedError
 
     def condition(self, key):
-        """A condition on CourtCase: the cases in the group whose key (from `choices()`) is
-        `key`. Built once per content version and group."""
+        """A condition on CourtCase that selects each case at most once: the cases in the group
+        whose key (from `choices()`) is `key`. Built once per content version and group."""
         raise NotImplementedError
 
     def prefetch(self):

@@ -195,8 +195,7 @@ class CaseFilterForm(forms.Form):
         for facet in self.facets:
             if facet.name in values:
                 # A group's condition is built once per content version (the value is one of
-                # the facet's choices, so there are as many as groups): a subquery took
-                # 0.4 ms to build.
+                # the facet's choices, so there are as many as groups).
                 key = self.choice_keys[facet.name][values[facet.name]]
                 conditions.append(
                     MENUS.get(

