@@ -17,11 +17,14 @@ class Facet:
     any_label = ""  # the filter's first choice, e.g. "All topics"
 
     def choices(self):
-        """(value, label) pairs for the filter: the public groups."""
+        """(value, label, key) for each public group: its value in the filter's query string,
+        its label in the menu, and what `condition()` is given for it. Read once per content
+        version (qiportal.memo)."""
         raise NotImplementedError
 
-    def condition(self, value):
-        """A condition on CourtCase: the cases in the group `value`."""
+    def condition(self, key):
+        """A condition on CourtCase that selects each case at most once: the cases in the group
+        whose key (from `choices()`) is `key`. Built once per content version and group."""
         raise NotImplementedError
 
     def prefetch(self):

@@ -148,6 +148,21 @@ class TestTheMenusFollowTheContent:
         page = client.get("/cases/", {"topic": topic.slug}).text
         assert (topic.slug, "Second title", True) in menu(page, "topic")
 
+    def test_a_topic_given_a_new_slug_filters_by_it_at_once(self, client, committed, page_cache):
+        topic = TopicFactory(title="Moving topic", slug="old-slug")
+        CourtCaseFactory(name="On v. Topic").topics.add(topic)
+        CourtCaseFactory(name="Off v. Topic")
+        assert "Off v. Topic" not in client.get("/cases/", {"topic": "old-slug"}).text
+
+        def move():
+            topic.slug = "new-slug"
+            topic.save()
+
+        committed(move)
+        page = client.get("/cases/", {"topic": "new-slug"}).text
+        assert "On v. Topic" in page and "Off v. Topic" not in page
+        assert "Some filters were ignored" in client.get("/cases/", {"topic": "old-slug"}).text
+
 
 class TestTheRowsFollowTheContent:
     def test_a_case_edited_in_the_admin_shows_at_once(self, client, admin_user_client, page_cache):
