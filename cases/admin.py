@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from cases.forms import CitationForm, CitationFormSet, search_condition
-from cases.models import Citation, Court, CourtCase
+from cases.models import CaseRelation, Citation, Court, CourtCase
 from qiportal.admin import TIMESTAMPS, HistoryAdmin, PublishableAdmin, PublishStateFilter
 
 
@@ -21,6 +21,44 @@ class CitationInline(admin.TabularInline):
     fields = ["citation", "position"]
 
 
+RELATION_FIELDS = [
+    "kind",
+    "meaning",
+    "also",
+    "quote",
+    "quote_place",
+    "quote_page",
+    "source_url",
+    "source_note",
+]
+
+
+class LaterRelationInline(admin.StackedInline):
+    """What this case did to earlier cases: Pearson v. Callahan overruled in part Saucier."""
+
+    model = CaseRelation
+    fk_name = "from_case"
+    extra = 0
+    autocomplete_fields = ["to_case"]
+    fields = ["to_case", *RELATION_FIELDS]
+    verbose_name = "relation to an earlier case"
+    verbose_name_plural = "How this case acts on earlier cases"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class EarlierRelationInline(admin.StackedInline):
+    """What later cases did to this one, edited here as well: both ends see the relation."""
+
+    model = CaseRelation
+    fk_name = "to_case"
+    extra = 0
+    autocomplete_fields = ["from_case"]
+    fields = ["from_case", *RELATION_FIELDS]
+    verbose_name = "relation from a later case"
+    verbose_name_plural = "How later cases act on this case"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(CourtCase)
 class CourtCaseAdmin(PublishableAdmin):
     """The apps above add their inlines by registering a subclass (the explainer's topics)."""
@@ -32,7 +70,7 @@ class CourtCaseAdmin(PublishableAdmin):
     search_help_text = "Case name, words of the holding, or a citation such as 555 U.S. 223."
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["court"]
-    inlines = [CitationInline]
+    inlines = [CitationInline, LaterRelationInline, EarlierRelationInline]
     formfield_overrides = {
         **PublishableAdmin.formfield_overrides,
         models.URLField: {"assume_scheme": "https"},
@@ -47,11 +85,20 @@ class CourtCaseAdmin(PublishableAdmin):
                     "court",
                     "year",
                     "outcome",
+                    "outcome_detail",
                     "holding",
                     "summary",
                     "opinion_url",
                     "opened_version",
                 ]
+            },
+        ),
+        (
+            "What this case started",
+            {
+                "fields": ["milestone", "milestone_detail", "milestone_quote", "milestone_source"],
+                "description": "Only for a case that began a part of the doctrine; the "
+                "timeline marks it. Leave empty otherwise.",
             },
         ),
         ("Publishing", {"fields": ["status", "published_at"]}),

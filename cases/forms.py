@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from cases.citations import CITATION_FORM, parse_citation
 from cases.extensions import facets
-from cases.models import FIRST_YEAR, LAST_YEAR, Citation, Court, Outcome
+from cases.models import FIRST_YEAR, LAST_YEAR, Citation, Court, Outcome, RelationKind
 from qiportal import memo
 from qiportal.parameters import choice, page_number, text, whole_number
 
@@ -305,3 +305,56 @@ class CitationFormSet(BaseInlineFormSet):
                 if gives_up:
                     Citation.objects.filter(pk=citation.pk).update(reporter=f"moving-{citation.pk}")
         return super().save_existing_objects(commit)
+
+
+class TimelineForm(forms.Form):
+    """The timeline's filters: a kind of relation, and one per facet (the explainer's topics).
+    A value that is not valid is ignored and the page says so; the rest still apply."""
+
+    kind = forms.ChoiceField(
+        label="Relation",
+        required=False,
+        choices=[("", "Every kind"), *RelationKind.choices],
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data if data is not None else {}, **kwargs)
+        self.facets, self.keys = facets(), {}
+        for facet in self.facets:
+            groups = list(facet.choices())
+            self.fields[facet.name] = forms.ChoiceField(
+                label=facet.label,
+                required=False,
+                choices=[("", facet.any_label), *((value, label) for value, label, _ in groups)],
+            )
+            self.keys[facet.name] = {value: key for value, _, key in groups}
+
+    @property
+    def facet_fields(self):
+        return [self[facet.name] for facet in self.facets]
+
+    @staticmethod
+    def parameters():
+        return {"kind": choice, **{facet.name: choice for facet in facets()}}
+
+    @property
+    def ignored(self):
+        """(label, the value given) for each filter that was given but is not known."""
+        return [
+            (self.fields[name].label, self.data.get(name, ""))
+            for name in self.errors
+            if name in self.fields
+        ]
+
+    def conditions(self):
+        """The facets' conditions on the cases shown, from the valid filters."""
+        self.is_valid()
+        return [
+            facet.condition(self.keys[facet.name][self.cleaned_data[facet.name]])
+            for facet in self.facets
+            if self.cleaned_data.get(facet.name)
+        ]
+
+    def chosen_kind(self):
+        self.is_valid()
+        return self.cleaned_data.get("kind", "")

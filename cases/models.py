@@ -2,6 +2,7 @@ from functools import reduce
 from operator import or_
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,7 +12,7 @@ from markdownx.models import MarkdownxField
 
 from cases.citations import CitationKey
 from qiportal.changes import Content, ContentQuerySet
-from qiportal.publishing import Publishable
+from qiportal.publishing import Publishable, published_condition
 from qiportal.texts import RenderedText
 
 # The Supreme Court first sat in 1790; nothing in the index can be older or far in the future.
@@ -62,7 +63,9 @@ class Outcome(models.TextChoices):
 
 # Rendered HTML is left out of history: restoring a version renders it again. (The explainer
 # adds the case's topics to what its versions keep: explainer.apps.)
-@reversion.register(follow=["citations"], exclude=["summary_html"])
+@reversion.register(
+    follow=["citations", "relations_from", "relations_to"], exclude=["summary_html"]
+)
 class CourtCase(RenderedText, Publishable):
     """A court decision in the index; its summary may cite other cases."""
 
@@ -104,11 +107,43 @@ class CourtCase(RenderedText, Publishable):
         choices=Outcome.choices,
         help_text="What the decision meant for the official who was sued.",
     )
+    outcome_detail = models.CharField(
+        "outcome in detail",
+        max_length=200,
+        blank=True,
+        help_text="The outcome in the court's own terms when the choice above does not say it "
+        "all, e.g. 'vacated and remanded'. Leave empty otherwise.",
+    )
     opinion_url = models.URLField(
         "other opinion link",
         blank=True,
         help_text="A link to the opinion at another source. Links to Justia and CourtListener "
         "are made from a U.S. Reports citation without this.",
+    )
+    # What the case started, for the few cases that began a part of the doctrine (the timeline
+    # marks them). Plain text: each is short and shown as it is written.
+    milestone = models.CharField(
+        "what it started",
+        max_length=80,
+        blank=True,
+        help_text="A few words the timeline shows under the case, e.g. 'The good-faith defense'. "
+        "Only for a case that began a part of the doctrine.",
+    )
+    milestone_detail = models.TextField(
+        "what it established",
+        blank=True,
+        help_text="One or two plain sentences: what the case established.",
+    )
+    milestone_quote = models.TextField(
+        "in its words",
+        blank=True,
+        help_text="The words that established it, with where they stand (a page, or 'Syllabus "
+        "(summary)' for the Reporter's summary, which is not part of the opinion).",
+    )
+    milestone_source = models.TextField(
+        "source",
+        blank=True,
+        help_text="Where the quote was checked: titles and web addresses.",
     )
 
     class Meta:
@@ -156,8 +191,31 @@ class CourtCase(RenderedText, Publishable):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        started = [self.milestone_detail, self.milestone_quote, self.milestone_source]
+        if any(started) and not self.milestone:
+            raise ValidationError(
+                {"milestone": "Say in a few words what the case started: the timeline shows it."}
+            )
+        if self.milestone_quote and not self.milestone_source:
+            raise ValidationError(
+                {"milestone_source": "Say where the quote was checked, so readers can too."}
+            )
+
     def get_absolute_url(self):
         return reverse("cases:detail", kwargs={"slug": self.slug})
+
+    @property
+    def outcome_group(self):
+        """'granted', 'denied' or 'other': how the timeline marks the case."""
+        return self.outcome if self.outcome in (Outcome.GRANTED, Outcome.DENIED) else "other"
+
+    @property
+    def outcome_text(self):
+        """The outcome's label, with the court's own terms when the editor gave them."""
+        label = Outcome(self.outcome).label if self.outcome in Outcome.values else self.outcome
+        return f"{label} ({self.outcome_detail})" if self.outcome_detail else label
 
     def search_document(self):
         return {
@@ -258,6 +316,182 @@ class Citation(Content):
             ("Justia", f"https://supreme.justia.com/cases/federal/us/{self.volume}/{self.page}/"),
             ("CourtListener", f"https://www.courtlistener.com/c/U.S./{self.volume}/{self.page}/"),
         ]
+
+
+class RelationKind(models.TextChoices):
+    """How a later decision acts on an earlier one."""
+
+    REPLACES = "replaces", "Replaces"
+    OVERRULES_IN_PART = "overrules-in-part", "Overrules in part"
+    CLARIFIES = "clarifies", "Clarifies"
+    APPLIES = "applies", "Applies"
+    RELIES_ON = "relies-on", "Relies on"
+    LIMITS = "limits", "Limits"
+
+
+# Each kind as a sentence says it ("Pearson v. Callahan (2009) overruled in part Saucier v.
+# Katz (2001)") and as the earlier case's page labels it ("Overruled in part by").
+RELATION_WORDING = {
+    RelationKind.REPLACES: ("replaced", "Replaced by"),
+    RelationKind.OVERRULES_IN_PART: ("overruled in part", "Overruled in part by"),
+    RelationKind.CLARIFIES: ("clarified", "Clarified by"),
+    RelationKind.APPLIES: ("applied", "Applied by"),
+    RelationKind.RELIES_ON: ("relied on", "Relied on by"),
+    RelationKind.LIMITS: ("limited", "Limited by"),
+}
+
+
+class QuotePlace(models.TextChoices):
+    """Where a quote stands: readers must be able to find it, or be told it is not checked."""
+
+    US_REPORTS = "us-reports", "A page of the U.S. Reports"
+    SLIP_OPINION = "slip-opinion", "A page of the slip opinion"
+    OTHER_REPORTER = "other-reporter", "A page of another reporter"
+    SUMMARY = "summary", "A summary, not the opinion (a syllabus or a reference work)"
+    NOT_VERIFIED = "not-verified", "Page not yet verified"
+
+
+# The places that name a page, and how a reader sees a place without one.
+PAGED_PLACES = {QuotePlace.US_REPORTS, QuotePlace.SLIP_OPINION, QuotePlace.OTHER_REPORTER}
+
+
+class CaseRelationQuerySet(ContentQuerySet):
+    def public(self):
+        """Relations whose two cases are both public: a draft is never shown or linked."""
+        return self.filter(published_condition("from_case__"), published_condition("to_case__"))
+
+
+@reversion.register()
+class CaseRelation(Content):
+    """A later case's act on an earlier one: Pearson v. Callahan overruled in part Saucier v.
+    Katz. Kept in history with both cases."""
+
+    from_case = models.ForeignKey(
+        CourtCase,
+        on_delete=models.CASCADE,
+        related_name="relations_from",
+        verbose_name="later case",
+        help_text="The later decision, the one that acts on the other.",
+    )
+    kind = models.CharField(max_length=20, choices=RelationKind.choices)
+    to_case = models.ForeignKey(
+        CourtCase,
+        on_delete=models.CASCADE,
+        related_name="relations_to",
+        verbose_name="earlier case",
+        help_text="The earlier decision it acts on.",
+    )
+    also = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Other earlier cases it acts on the same way, e.g. 'Also Harlow v. Fitzgerald "
+        "(1982)'. Optional.",
+    )
+    meaning = models.CharField(
+        "what it means",
+        max_length=400,
+        help_text="One plain sentence a reader without legal training understands.",
+    )
+    quote = models.TextField(
+        "key words",
+        blank=True,
+        help_text="A short quote from the later opinion, without the page (give it below).",
+    )
+    quote_place = models.CharField(
+        "where the words stand",
+        max_length=20,
+        choices=QuotePlace.choices,
+        blank=True,
+    )
+    quote_page = models.CharField(
+        "page",
+        max_length=120,
+        blank=True,
+        help_text="As cited, e.g. '457 U.S. at 818' or 'slip op. 14'. Required for a page of a "
+        "reporter or of the slip opinion; for a summary, say whose (e.g. 'Syllabus').",
+    )
+    source_url = models.URLField(
+        "source",
+        max_length=500,
+        help_text="A web address where the relation and the quote can be checked.",
+    )
+    source_note = models.CharField(
+        "more on the source",
+        max_length=500,
+        blank=True,
+        help_text="Other sources, or what the source is (e.g. 'CourtListener opinion text').",
+    )
+
+    objects = CaseRelationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["from_case__year", "from_case__name", "kind", "id"]
+        verbose_name = "relation between cases"
+        verbose_name_plural = "relations between cases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_case", "to_case", "kind"],
+                name="unique_case_relation",
+                violation_error_message="This relation is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_case=models.F("to_case")),
+                name="case_relation_between_two_cases",
+                violation_error_message="A case cannot be related to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_case} {self.verb} {self.to_case}"
+
+    @property
+    def verb(self):
+        return RELATION_WORDING[self.kind][0] if self.kind in RELATION_WORDING else self.kind
+
+    @property
+    def reverse_label(self):
+        return RELATION_WORDING[self.kind][1] if self.kind in RELATION_WORDING else self.kind
+
+    @property
+    def label(self):
+        return RelationKind(self.kind).label if self.kind in RelationKind.values else self.kind
+
+    @property
+    def quote_reference(self):
+        """Where the quote stands, as a reader sees it: '457 U.S. at 818', 'Syllabus
+        (summary, not the opinion)', 'page not yet verified'."""
+        if self.quote_place == QuotePlace.NOT_VERIFIED:
+            return "page not yet verified"
+        if self.quote_place == QuotePlace.SUMMARY:
+            return f"{self.quote_page or 'Summary'} (a summary, not the opinion)"
+        return self.quote_page
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.from_case_id and self.from_case_id == self.to_case_id:
+            errors["to_case"] = "A case cannot be related to itself: choose another case."
+        elif self.from_case_id and self.to_case_id:
+            later, earlier = self.from_case, self.to_case
+            if later.year < earlier.year:
+                errors["to_case"] = (
+                    f"{earlier} ({earlier.year}) was decided after {later} ({later.year}): "
+                    "the later case comes first. Swap them, or choose another case."
+                )
+        if self.quote.strip() and not self.quote_place:
+            errors["quote_place"] = (
+                "Say where the words stand: a page, a summary, or 'page not yet verified'."
+            )
+        if self.quote_place and not self.quote.strip():
+            errors["quote"] = "Give the words, or leave where they stand empty."
+        if self.quote_place in PAGED_PLACES and not self.quote_page.strip():
+            errors["quote_page"] = "Give the page, e.g. '457 U.S. at 818' or 'slip op. 14'."
+        if self.quote_place == QuotePlace.NOT_VERIFIED and self.quote_page.strip():
+            errors["quote_page"] = (
+                "A page is given, but the place says it is not yet verified: choose one."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Mention(models.Model):

@@ -9,5 +9,6 @@ urlpatterns = [
     path("cases/export.csv", views.CaseCSVView.as_view(), name="export_csv"),
     path("cases/export.json", views.CaseJSONView.as_view(), name="export_json"),
     path("cases/<slug:slug>/", views.CaseDetailView.as_view(), name="detail"),
+    path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("feeds/cases/", feeds.LatestCasesFeed(), name="feed"),
 ]

@@ -4,6 +4,7 @@ import json
 import re
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.template.loader import get_template
 from django.urls import reverse
@@ -11,16 +12,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
+from cases import timeline
 from cases.citations import CitationKey
 from cases.extensions import discussions, facets
-from cases.forms import CaseFilterForm
-from cases.models import Citation, CourtCase, Outcome, texts_citing
+from cases.forms import CaseFilterForm, TimelineForm
+from cases.models import CaseRelation, Citation, CourtCase, Outcome, texts_citing
 from qiportal import memo
 from qiportal.parameters import QueryParameters
 from qiportal.seo import PageMetaMixin
-from qiportal.views import StaffPreviewMixin
+from qiportal.views import StaffPreviewMixin, may_preview
 
 
 def filtered_cases(form):
@@ -197,10 +199,26 @@ class CaseDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         case = self.object
+        acts_on, acted_on_by = self.relations(case)
         return super().get_context_data(
             discussed_in=self.discussed_in(case),
             facet_groups=[(facet, facet.of(case)) for facet in facets()],
+            acts_on=acts_on,
+            acted_on_by=acted_on_by,
             **kwargs,
+        )
+
+    def relations(self, case):
+        """(its relations to earlier cases, later cases' relations to it), in one query. A
+        relation to a case readers cannot see is left out, except for staff who may preview
+        it (the page marks it)."""
+        relations = CaseRelation.objects.filter(Q(from_case=case) | Q(to_case=case))
+        if not may_preview(self.request, CourtCase):
+            relations = relations.public()
+        relations = list(relations.select_related("from_case", "to_case"))
+        return (
+            [relation for relation in relations if relation.from_case_id == case.pk],
+            [relation for relation in relations if relation.to_case_id == case.pk],
         )
 
     @staticmethod
@@ -318,3 +336,38 @@ class CaseJSONView(CaseExportView):
         )
         response["Content-Disposition"] = 'attachment; filename="qualified-immunity-cases.json"'
         return response
+
+
+class TimelineView(PageMetaMixin, TemplateView):
+    """/timeline/: every public case on a time axis, and the relations between them."""
+
+    template_name = "cases/timeline.html"
+    page_title = "Timeline of the doctrine"
+    page_description = (
+        "How qualified immunity grew, case by case: every case in the index on a time axis, "
+        "with how each later case acted on an earlier one."
+    )
+    query_parameters = QueryParameters(TimelineForm.parameters)
+
+    def get_breadcrumbs(self):
+        return [("Case index", reverse("cases:index")), ("Timeline", self.request.path)]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.form.ignored:
+            add_never_cache_headers(response)  # one page for every wrong value: not kept
+        return response
+
+    def get_context_data(self, **kwargs):
+        self.form = form = TimelineForm(self.request.GET)
+        cases, relations = timeline.content(form.chosen_kind(), form.conditions())
+        return super().get_context_data(
+            form=form,
+            filtered=bool(form.is_valid() and any(form.cleaned_data.values())),
+            cases=cases,
+            relations=relations,
+            across=timeline.across(cases, relations),
+            down=timeline.down(cases, relations),
+            legend=timeline.legend(),
+            **kwargs,
+        )

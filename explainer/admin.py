@@ -40,7 +40,10 @@ class TopicAdmin(DragAndDropOrder, ReviewMixin, PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish_now", "unpublish", "mark_reviewed"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "opened_version"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "summary", "body", "shows_timeline", "opened_version"]},
+        ),
         ("Publishing", {"fields": ["status", "published_at", "last_reviewed"]}),
         TIMESTAMPS,
     ]

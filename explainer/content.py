@@ -15,11 +15,12 @@ its term, a court by its name, a case by any of its citations).
 
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from cases.citations import parse_citation
-from cases.models import Citation, Court, CourtCase
+from cases.models import CaseRelation, Citation, Court, CourtCase
 from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
 from qiportal import changes
 from qiportal.database import CHUNK
@@ -133,6 +134,7 @@ def create_topic(data, *, position, now):
         title=data["title"],
         summary=data["summary"],
         body=data["body"].strip(),
+        shows_timeline=data.get("shows_timeline", False),
         position=data.get("position", position),
         last_reviewed=parse_date(data["last_reviewed"]) if data.get("last_reviewed") else None,
         **_state(data, now),
@@ -167,6 +169,8 @@ def create_case(data, court, topics, *, now):
         holding=data["holding"],
         summary=data.get("summary", "").strip(),
         opinion_url=data.get("opinion_url", ""),
+        outcome_detail=data.get("outcome_detail", ""),
+        **milestone(data),
         **_state(data, now),
     )
     Citation.objects.bulk_create(
@@ -179,6 +183,57 @@ def create_case(data, court, topics, *, now):
         if slug in topics
     )
     return case
+
+
+MILESTONE_FIELDS = ("milestone", "milestone_detail", "milestone_quote", "milestone_source")
+RELATION_FIELDS = (
+    "kind",
+    "also",
+    "meaning",
+    "quote",
+    "quote_place",
+    "quote_page",
+    "source_url",
+    "source_note",
+)
+
+
+def milestone(data):
+    """What a case started, from its data (empty where the data says nothing)."""
+    return {name: data.get(name, "").strip() for name in MILESTONE_FIELDS}
+
+
+def relation_key(data):
+    """'relation:pearson-v-callahan:overrules-in-part:saucier-v-katz'."""
+    return f"relation:{data.get('from')}:{data.get('kind')}:{data.get('to')}"
+
+
+def find_relation(later, earlier, data):
+    return _first(
+        (
+            CaseRelation.objects.filter(from_case=later, to_case=earlier, kind=data["kind"]),
+            "the same cases and kind",
+        )
+    )
+
+
+def create_relation(later, earlier, data):
+    """A relation between two cases, checked as the admin checks it (ContentError in words)."""
+    relation = CaseRelation(
+        from_case=later,
+        to_case=earlier,
+        **{name: data.get(name, "") for name in RELATION_FIELDS},
+    )
+    try:
+        relation.full_clean()
+    except ValidationError as error:
+        raise ContentError(
+            "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+            )
+        ) from error
+    relation.save()
+    return relation
 
 
 def export_content():
@@ -213,6 +268,7 @@ def export_content():
                 "title": topic.title,
                 "summary": topic.summary,
                 "body": topic.body,
+                "shows_timeline": topic.shows_timeline,
                 "position": topic.position,
                 **state(topic),
                 **reviewed(topic),
@@ -258,6 +314,8 @@ def export_content():
                 "holding": case.holding,
                 "summary": case.summary,
                 "opinion_url": case.opinion_url,
+                "outcome_detail": case.outcome_detail,
+                **{name: getattr(case, name) for name in MILESTONE_FIELDS},
                 "citations": [str(citation) for citation in case.citations.all()],
                 "topics": [link.topic.slug for link in case.topic_links.all()],
                 **state(case),
@@ -269,13 +327,23 @@ def export_content():
             .order_by("id")
             .iterator(chunk_size=CHUNK)
         ],
+        "relations": [
+            {
+                "from": relation.from_case.slug,
+                "to": relation.to_case.slug,
+                **{name: getattr(relation, name) for name in RELATION_FIELDS},
+            }
+            for relation in CaseRelation.objects.select_related("from_case", "to_case").order_by(
+                "id"
+            )
+        ],
         # Shipped items already loaded once, so that `load_content` never brings back one that
         # was deleted before the export.
         "shipped": list(ShippedItem.objects.values_list("key", flat=True)),
     }
 
 
-CONTENT_MODELS = (Introduction, GlossaryTerm, Topic, FAQItem, Court, CourtCase)
+CONTENT_MODELS = (Introduction, GlossaryTerm, Topic, FAQItem, Court, CourtCase, CaseRelation)
 
 
 def content_counts():
@@ -328,6 +396,9 @@ def _import(data, now):
     cases = [
         create_case(item, courts[item["court"]], topics, now=now) for item in data.get("cases", [])
     ]
+    by_slug = {case.slug: case for case in cases}
+    for item in data.get("relations", []):
+        create_relation(by_slug[item["from"]], by_slug[item["to"]], item)
     for model, objects, items in [
         (GlossaryTerm, terms, data.get("glossary", [])),
         (Topic, topics.values(), data.get("topics", [])),

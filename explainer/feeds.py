@@ -4,6 +4,7 @@ from django.urls import reverse_lazy
 from django.utils.html import escape
 
 from cases.models import CourtCase
+from explainer.glossary import without_popovers
 from explainer.models import FAQItem, Topic
 from qiportal.feeds import AtomFeed
 from qiportal.parameters import QueryParameters
@@ -44,7 +45,7 @@ class UpdatesFeed(Feed):
         if isinstance(item, Topic):
             return escape(item.summary)
         if isinstance(item, FAQItem):
-            return item.answer_html
+            return without_popovers(item.answer_html)
         return escape(item.holding)
 
     def item_guid(self, item):

@@ -1,15 +1,21 @@
 """
 Key terms linked to their definitions, at save time.
 
-The first use of each term in a text becomes a link to the term's definition, which is placed
-in a native <details> right after the paragraph (or at the end of the list item) where the term
-is used: readable in place, without leaving the page and without hover. Never inside a link,
-a heading or code.
+The first use of each term in a text becomes a button that opens the term's definition in
+place, over the page, with the paragraph flowing as before: HTML's `popover`, which needs no
+script (Enter or a tap opens it; Escape, a tap outside or its Close button closes it, and focus
+returns to the word). The definition is kept in a group after the paragraph (or at the end of
+the list item), hidden until opened. Where a browser does not know `popover`, qiportal's
+static/js/terms.js turns each word into a link to the term on the glossary page. Printed pages
+leave the definitions out (the glossary page prints them all). Never inside a link, a heading
+or code.
 """
 
 import re
 from dataclasses import dataclass
 from functools import partial
+
+import lxml.html
 
 from qiportal.htmltext import TextTree, element, fragment
 
@@ -54,7 +60,15 @@ def link_terms(html, terms, anchor_prefix):
     spans, notes = [], []
     for start, end, term in found:
         target = f"{anchor_prefix}-term-{term.slug}"
-        spans.append((start, end, partial(element, "a", href=f"#{target}", class_="glossary-term")))
+        button = partial(
+            element,
+            "button",
+            type="button",
+            class_="glossary-term",
+            popovertarget=target,
+            data_glossary=term.url,
+        )
+        spans.append((start, end, button))
         notes.append((tree.segment_at(start, end), definition(term, target)))
     tree.wrap(spans)
     for segment, note in notes:
@@ -63,18 +77,51 @@ def link_terms(html, terms, anchor_prefix):
 
 
 def definition(term, target):
-    """<details> with the definition; the id is inside, so following the link opens it."""
-    details = element("details", class_="term-definition")
-    summary = element("summary", "Key term: ")
-    summary.append(element("dfn", term.term))
-    details.append(summary)
-    body = element("div", class_="term-definition__body", id=target)
+    """The definition, hidden until its word opens it (a popover named for screen readers)."""
+    card = element(
+        "div",
+        class_="term-popover",
+        id=target,
+        popover="",
+        role="note",
+        aria_label=f"Key term: {term.term}",
+    )
+    name = element("p", class_="term-popover__term")
+    name.append(element("dfn", term.term))
+    card.append(name)
     for part in fragment(term.definition_html):
         if isinstance(part, str):
             part = element("p", part)
-        body.append(part)
-    more = element("p", class_="term-definition__more")
+        card.append(part)
+    more = element("p", class_="term-popover__actions")
     more.append(element("a", "All key terms", href=term.url))
-    body.append(more)
-    details.append(body)
-    return details
+    more.append(
+        element(
+            "button",
+            "Close",
+            type="button",
+            popovertarget=target,
+            popovertargetaction="hide",
+        )
+    )
+    card.append(more)
+    return card
+
+
+def without_popovers(html):
+    """A text for where popovers do not work (a feed reader): each key term a link to its
+    definition on the glossary page, and the definitions themselves left out."""
+    if "glossary-term" not in html:
+        return html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for group in root.find_class("term-definitions"):
+        group.drop_tree()
+    for button in root.find_class("glossary-term"):
+        href = button.get("data-glossary", "")
+        button.attrib.clear()
+        button.tag = "a"
+        button.set("href", href)
+        button.set("class", "glossary-term")
+    return lxml.html.tostring(root, encoding="unicode", method="html")[
+        len("<div>") : -len("</div>")
+    ]

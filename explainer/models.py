@@ -76,6 +76,12 @@ class Topic(RenderedText, Reviewable, Publishable):
     )
     body = MarkdownxField(help_text="The section's text, in Markdown.")
     body_html = models.TextField(editable=False, default="")
+    shows_timeline = models.BooleanField(
+        "show the timeline",
+        default=False,
+        help_text="Show a picture of the timeline's most recent part on this topic's page, "
+        "linked to the whole timeline.",
+    )
     cases = models.ManyToManyField(
         CourtCase,
         through="CaseTopic",

@@ -15,7 +15,13 @@ class PagesSitemap(Sitemap):
     """The pages made of many items: each changes when one of its items does."""
 
     def items(self):
-        return ["explainer:index", "explainer:faq", "explainer:glossary", "cases:index"]
+        return [
+            "explainer:index",
+            "explainer:faq",
+            "explainer:glossary",
+            "cases:index",
+            "cases:timeline",
+        ]
 
     def location(self, name):
         return reverse(name)
@@ -26,6 +32,7 @@ class PagesSitemap(Sitemap):
             "explainer:faq": lambda: latest(FAQItem.objects.published()),
             "explainer:glossary": lambda: latest(GlossaryTerm.objects.published()),
             "cases:index": lambda: latest(CourtCase.objects.published()),
+            "cases:timeline": lambda: latest(CourtCase.objects.published()),
         }[name]()
 
 

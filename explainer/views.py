@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 
+from cases import timeline
 from cases.models import CourtCase, Mention
 from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, Topic
 from qiportal import search
@@ -72,6 +73,7 @@ class TopicDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
             "citations",
         )
         return super().get_context_data(
+            timeline_picture=timeline.recent(*timeline.content()) if topic.shows_timeline else None,
             faq_items=topic.faq_items.published().order_by("position", "id"),
             cited_cases=[case for case in cases if case.cited_here],
             other_cases=[case for case in cases if not case.cited_here],

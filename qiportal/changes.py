@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from django.core.cache import cache
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
+from django.utils import timezone
 
 from qiportal import search, texts
 
@@ -258,3 +259,28 @@ class Content(models.Model):
         return delete([self], using=using, origin=self, keep_parents=keep_parents)
 
     delete.alters_data = True
+
+
+def render_every_text(force=False):
+    """
+    Render every text again if the stored HTML came from an older text pipeline
+    (`texts.PIPELINE`), or if `force`: once per release that changes what the pipeline writes,
+    run by `load_content` on each deploy (and by `manage.py render_texts`). Their search
+    entries are written again with them. Returns how many texts it rendered.
+    """
+    from qiportal.models import TextRendering
+
+    with batch() as effects:
+        mark, _ = TextRendering.objects.select_for_update().get_or_create(pk=1)
+        if mark.pipeline == texts.PIPELINE and not force:
+            return 0
+        count = 0
+        for model in texts.text_models():
+            pks = set(model._base_manager.values_list("pk", flat=True))
+            effects.texts[model] |= pks
+            effects.entries[model] |= pks
+            count += len(pks)
+        effects.changed = True
+        mark.pipeline, mark.rendered_at = texts.PIPELINE, timezone.now()
+        mark.save()
+    return count

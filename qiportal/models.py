@@ -1,5 +1,6 @@
-"""The two tables the core keeps for every kind of content: the search index and how far
-scheduled publication has got. Neither is edited by anyone: both are worked out from content."""
+"""The tables the core keeps for every kind of content: the search index, how far scheduled
+publication has got, and which text pipeline rendered the stored HTML. None is edited by
+anyone: each is worked out from content."""
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -59,3 +60,18 @@ class ScheduledPublication(models.Model):
     def current(cls):
         mark, _ = cls.objects.get_or_create(pk=1)
         return mark
+
+
+class TextRendering(models.Model):
+    """One row: the version of the text pipeline (qiportal.texts.PIPELINE) that rendered the
+    stored HTML. When a release changes what the pipeline writes, every text is rendered again
+    once (`texts.bring_up_to_date`, run by `load_content` on each deploy, or `render_texts`)."""
+
+    pipeline = models.PositiveIntegerField(default=0)
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "text rendering"
+
+    def __str__(self):
+        return f"Texts rendered by pipeline {self.pipeline} at {self.rendered_at:%Y-%m-%d %H:%M}"

@@ -209,6 +209,7 @@ NAVIGATION = [
     "explainer:search",
     "explainer:updates_feed",
     "cases:index",
+    "cases:timeline",
     "cases:feed",
 ]
 

@@ -22,6 +22,10 @@ from qiportal.markup import render_markdown
 
 _linkers = {}
 
+# The version of what the pipeline writes. Raise it when a release changes the HTML it makes
+# (key terms became popovers in 2), so that the stored HTML is rendered again once.
+PIPELINE = 2
+
 
 class Linker:
     """One step of the pipeline after Markdown and sanitising, known by its `name`."""

@@ -48,8 +48,14 @@ class Command(BaseCommand):
         except tomllib.TOMLDecodeError as error:
             raise CommandError(f"{file} is not valid TOML: {error}.") from error
 
+        # Texts stored by an older release's text pipeline (key terms before they opened in
+        # place, say) are rendered again, once, before anything new is loaded.
+        rendered = changes.render_every_text()
+        if rendered:
+            self.stdout.write(f"Rendered {rendered} texts again for this release.")
+
         self.loaded = set(ShippedItem.objects.values_list("key", flat=True))
-        self.created, self.present, self.failed = {}, [], []
+        self.created, self.present, self.failed, self.milestones = {}, [], [], 0
         self.now = timezone.now()
         # One transaction; the texts loaded before the cases they cite are linked, and
         # everything indexed for search, once, at the end.
@@ -61,6 +67,8 @@ class Command(BaseCommand):
             self.load_faq(data.get("faq", []), topics)
             courts = self.load_courts(data.get("courts", []))
             self.load_cases(data.get("cases", []), courts, topics)
+            self.load_milestones(data.get("cases", []))
+            self.load_relations(data.get("relations", []), data.get("cases", []))
         if self.created:
             update_planner_statistics()
         self.summarise()
@@ -68,10 +76,16 @@ class Command(BaseCommand):
     def summarise(self):
         if self.created:
             self.stdout.write(f"Loaded the shipped content: {content.describe(self.created)}.")
-        elif not self.present and not self.failed:
-            self.stdout.write("Shipped content already loaded; nothing changed.")
-        else:
-            self.stdout.write("Loaded nothing new from the shipped content.")
+        if self.milestones:
+            self.stdout.write(
+                f"Added what {self.milestones} case{'s' if self.milestones > 1 else ''} "
+                "already in the index started (the timeline shows it)."
+            )
+        if not (self.created or self.milestones):
+            if self.present or self.failed:
+                self.stdout.write("Loaded nothing new from the shipped content.")
+            else:
+                self.stdout.write("Shipped content already loaded; nothing changed.")
         if self.present:
             self.stdout.write(
                 f"Already present ({len(self.present)}; left as they are, and recorded as "
@@ -194,5 +208,61 @@ class Command(BaseCommand):
                 f"case “{data.get('name')}” ({data.get('slug')})",
                 f"case:{data.get('slug')}",
                 lambda data=data: content.find_case(data),
+                lambda data=data: create(data),
+            )
+
+    def load_milestones(self, items):
+        """What a shipped case started, on an installation that has the case from before the
+        portal shipped it: written where the case has none, never over an editor's."""
+        for data in items:
+            if not data.get("milestone"):
+                continue
+            key = f"milestone:{data.get('slug')}"
+            if key in self.loaded:
+                continue
+            found = content.find_case(data)
+            if found is None:
+                continue  # the case is not there (deleted by staff): nothing to add it to
+            case = found.item
+            shipped = content.milestone(data)
+            if case.milestone and any(getattr(case, name) != shipped[name] for name in shipped):
+                self.present.append(
+                    f"what “{case}” started: staff wrote “{case.milestone}”; left as it is."
+                )
+            elif not case.milestone:
+                with reversion.create_revision():
+                    reversion.set_comment("What the case started, shipped with the portal.")
+                    for name, value in shipped.items():
+                        setattr(case, name, value)
+                    case.save()
+                self.milestones += 1
+            ShippedItem.objects.create(key=key)
+            self.loaded.add(key)
+
+    def load_relations(self, items, cases):
+        """Relations between shipped cases, each between the cases as they are in the
+        database (staff's own, when they had one before it was shipped)."""
+        shipped = {data.get("slug"): data for data in cases}
+
+        def case(slug):
+            found = content.find_case(shipped[slug]) if slug in shipped else None
+            if found is None:
+                raise content.ContentError(
+                    f"its case {slug} is not in the database (deleted by staff?)."
+                )
+            return found.item
+
+        def create(data):
+            relation = content.create_relation(case(data["from"]), case(data["to"]), data)
+            # Kept with both cases' history, as when an editor adds it on a case's form.
+            reversion.add_to_revision(relation.from_case)
+            reversion.add_to_revision(relation.to_case)
+            return type(relation)
+
+        for data in items:
+            self.load(
+                f"relation “{data.get('from')} {data.get('kind')} {data.get('to')}”",
+                content.relation_key(data),
+                lambda data=data: content.find_relation(case(data["from"]), case(data["to"]), data),
                 lambda data=data: create(data),
             )
