@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 
 from cases.forms import CitationForm, CitationFormSet, search_condition
 from cases.models import CaseRelation, Citation, Court, CourtCase
@@ -33,10 +34,17 @@ RELATION_FIELDS = [
 ]
 
 
+class RelationFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        """In words, for the same relation given twice on one form (Django names the fields)."""
+        return "This relation is already recorded: the same case and kind are given twice."
+
+
 class LaterRelationInline(admin.StackedInline):
     """What this case did to earlier cases: Pearson v. Callahan overruled in part Saucier."""
 
     model = CaseRelation
+    formset = RelationFormSet
     fk_name = "from_case"
     extra = 0
     autocomplete_fields = ["to_case"]
@@ -50,6 +58,7 @@ class EarlierRelationInline(admin.StackedInline):
     """What later cases did to this one, edited here as well: both ends see the relation."""
 
     model = CaseRelation
+    formset = RelationFormSet
     fk_name = "to_case"
     extra = 0
     autocomplete_fields = ["from_case"]

@@ -42,11 +42,12 @@ def content(kind="", conditions=()):
         for relation in relations
         if relation.from_case_id in shown and relation.to_case_id in shown
     ]
+    for case in cases:
+        case.timeline_relations = []  # to earlier cases, for the list
     for relation in relations:
-        relation.from_case, relation.to_case = (
-            shown[relation.from_case_id],
-            shown[relation.to_case_id],
-        )
+        relation.from_case = shown[relation.from_case_id]
+        relation.to_case = shown[relation.to_case_id]
+        relation.from_case.timeline_relations.append(relation)
     if kind:
         joined = {pk for r in relations for pk in (r.from_case_id, r.to_case_id)}
         cases = [case for case in cases if case.pk in joined]

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 # The ids the templates give the page's own parts (tests/qiportal/test_anchors.py keeps this in
 # step with templates/).
 PAGE_IDS = {
-    "bluebook", "cases-heading", "cite-heading", "cite-page", "cited-heading",
-    "discussed-heading", "faq-toc-heading", "main", "next-steps-heading", "opinion-heading",
-    "q-help", "questions-heading", "search-help", "search-q", "site-search-q",
-    "summary-heading", "toc-heading",
+    "arrow-across", "arrow-down", "bluebook", "cases-heading", "cite-heading", "cite-page",
+    "cited-heading", "discussed-heading", "faq-toc-heading", "main", "next-steps-heading",
+    "opinion-heading", "q-help", "questions-heading", "search-help", "search-q", "site-search-q",
+    "summary-heading", "timeline-caption", "toc-heading",
 }  # fmt: skip
 # Ids the templates make from a slug or a name: "<slug>-heading", "<slug>-q", "faq-topic-<slug>",
 # and form fields' "id_<name>".

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cases.models import Citation, Court, CourtCase, Outcome
+from cases.models import CaseRelation, Citation, Court, CourtCase, Outcome, QuotePlace, RelationKind
 from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Topic
 from qiportal.publishing import PublishState
 
@@ -84,6 +84,19 @@ class CitationFactory(factory.django.DjangoModelFactory):
     volume = factory.Sequence(lambda n: 100 + n)
     reporter = "U.S."
     page = factory.Sequence(lambda n: 1 + n)
+
+
+class CaseRelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseRelation
+
+    from_case = factory.SubFactory(CourtCaseFactory, year=2009)
+    to_case = factory.SubFactory(CourtCaseFactory, year=2001)
+    kind = RelationKind.OVERRULES_IN_PART
+    meaning = "The two-step order is no longer mandatory."
+    quote = "“it should no longer be regarded as mandatory”"
+    quote_place = QuotePlace.NOT_VERIFIED
+    source_url = "https://example.org/opinion"
 
 
 def make_published_cases(count, topic=None):

@@ -32,6 +32,16 @@ def case_form(court, **overrides):
         "topic_links-INITIAL_FORMS": "0",
         "topic_links-MIN_NUM_FORMS": "0",
         "topic_links-MAX_NUM_FORMS": "1000",
+        **{
+            f"{prefix}-{part}": value
+            for prefix in ("relations_from", "relations_to")
+            for part, value in [
+                ("TOTAL_FORMS", "0"),
+                ("INITIAL_FORMS", "0"),
+                ("MIN_NUM_FORMS", "0"),
+                ("MAX_NUM_FORMS", "1000"),
+            ]
+        },
     }
     data.update(overrides)
     return data

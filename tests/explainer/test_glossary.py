@@ -1,4 +1,4 @@
-"""Key terms: defined in the admin, linked at their first use, readable in place."""
+"""Key terms: defined in the admin, opened from their first use, readable in place."""
 
 import re
 
@@ -11,7 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def term_links(html):
-    return re.findall(r'<a href="#([^"]+)" class="glossary-term">(.*?)</a>', html)
+    """(the definition it opens, the word) for each key term's word in `html`."""
+    return re.findall(
+        r'<button type="button" class="glossary-term" popovertarget="([^"]+)"[^>]*>(.*?)</button>',
+        html,
+    )
 
 
 @pytest.fixture
@@ -21,15 +25,17 @@ def good_faith():
     )
 
 
-def test_the_first_use_links_to_a_definition_readable_in_place(good_faith):
+def test_the_first_use_opens_its_definition_in_place(good_faith):
     topic = TopicFactory(slug="t", body="Act in good faith. Good faith again. And good faith.")
     assert term_links(topic.body_html) == [("t-term-good-faith", "good faith")]
     assert (
-        '<details class="term-definition"><summary>Key term: <dfn>good faith</dfn></summary>'
-        '<div class="term-definition__body" id="t-term-good-faith">'
+        '<div class="term-popover" id="t-term-good-faith" popover="" role="note" '
+        'aria-label="Key term: good faith"><p class="term-popover__term"><dfn>good faith</dfn></p>'
         "<p>An <em>honest</em> belief that it is lawful.</p>"
     ) in topic.body_html
-    assert 'href="/glossary/#good-faith"' in topic.body_html
+    # Where popovers are not known, the word becomes a link to the glossary (terms.js).
+    assert 'data-glossary="/glossary/#good-faith"' in topic.body_html
+    assert "Key term:</summary>" not in topic.body_html
 
 
 def test_each_text_links_its_own_first_use(good_faith):
@@ -115,12 +121,25 @@ def test_a_draft_term_is_not_linked():
     assert term_links(TopicFactory(body="A warrant.").body_html) == []
 
 
+def test_no_key_term_rows_between_paragraphs(client, good_faith):
+    """The definitions wait, hidden, in a group that takes no room: the paragraphs follow each
+    other as written."""
+    topic = TopicFactory(body="In good faith.\n\nNext paragraph.")
+    page = client.get(topic.get_absolute_url()).text
+    assert "<details" not in topic.body_html and "Key term: " not in strip_tags_between(page)
+
+
+def strip_tags_between(page):
+    """The words a reader sees before opening anything: no popover's content."""
+    return re.sub(r'<div class="term-popover".*?</div>', "", page, flags=re.S)
+
+
 def test_definitions_follow_the_paragraph_or_end_the_list_item(good_faith):
     html = TopicFactory(body="- In good faith, said the list.\n- Second item.").body_html
-    assert re.search(r"<li>In .*?</a>, said the list\.<div class=\"term-definitions\">", html)
+    assert re.search(r"<li>In .*?</button>, said the list\.<div class=\"term-definitions\">", html)
     html = TopicFactory(body="In good faith.\n\nNext paragraph.").body_html
     assert re.search(
-        r"In .*?</a>\.</p><div class=\"term-definitions\">.*</div>\s*<p>Next", html, re.S
+        r"In .*?</button>\.</p><div class=\"term-definitions\">.*</div>\s*<p>Next", html, re.S
     )
 
 

@@ -34,7 +34,7 @@ def test_it_loads_the_seed_and_the_landmark_cases():
     assert FAQItem.objects.published().count() >= 4
     names = set(CourtCase.objects.published().values_list("name", flat=True))
     assert {"Pearson v. Callahan", "Ziglar v. Abbasi", "Mullenix v. Luna"} <= names
-    assert len(names) == 14
+    assert len(names) == 30
     pearson = CourtCase.objects.get(slug="pearson-v-callahan")
     assert [str(c) for c in pearson.citations.all()] == ["555 U.S. 223", "129 S. Ct. 808"]
     assert pearson.year == 2009
@@ -107,7 +107,7 @@ def test_items_staff_added_under_other_slugs_are_reported_and_the_rest_loads(add
     out, err = run()
     assert err == ""
     assert "Loaded the shipped content: 13 key terms, 1 introduction, 6 topics" in out
-    assert "13 court cases." in out
+    assert "29 court cases, 25 relations between cases." in out
     assert (
         "- key term “qualified immunity” (qualified-immunity): already present as "
         "“Qualified immunity” under the slug qi (the same term)."
@@ -123,7 +123,7 @@ def test_items_staff_added_under_other_slugs_are_reported_and_the_rest_loads(add
 
     assert rows_of_staff() == before  # nothing staff made is changed
     assert not Court.objects.exclude(slug="us").exists()
-    assert CourtCase.objects.filter(court=added_by_staff).count() == 14  # filed under theirs
+    assert CourtCase.objects.filter(court=added_by_staff).count() == 30  # filed under theirs
     assert not CourtCase.objects.filter(slug="harlow-v-fitzgerald").exists()
     assert not GlossaryTerm.objects.filter(slug="qualified-immunity").exists()
     assert GlossaryTerm.objects.count() == 14

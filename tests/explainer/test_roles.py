@@ -44,7 +44,15 @@ ACCOUNT_ADMIN_PAGES = [
 def test_the_editors_group_has_exactly_the_editing_rights():
     editors = Group.objects.get(name="Editors")
     codenames = set(editors.permissions.values_list("codename", flat=True))
-    for model in ("topic", "faqitem", "court", "courtcase", "citation", "casetopic"):
+    for model in (
+        "topic",
+        "faqitem",
+        "court",
+        "courtcase",
+        "citation",
+        "casetopic",
+        "caserelation",
+    ):
         assert {f"add_{model}", f"change_{model}", f"delete_{model}"} <= codenames
     assert {"change_introduction", "upload_image"} <= codenames
     on_accounts = Permission.objects.filter(

@@ -272,7 +272,7 @@ def test_the_index_can_be_rebuilt_from_the_content(client, shipped_content):
     assert titles(client, "Pearson") == []
     out = StringIO()
     call_command("rebuild_search_index", stdout=out)
-    assert "Indexed 31 items for search." in out.getvalue()
+    assert "Indexed 47 items for search." in out.getvalue()
     assert titles(client, "Pearson")[0] == "Pearson v. Callahan"
 
 

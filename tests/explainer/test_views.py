@@ -82,7 +82,15 @@ def test_unknown_address_is_a_styled_404(client):
 
 @pytest.mark.parametrize(
     ("url", "queries"),
-    [("/", 2), ("/faq/", 3), ("/topics/qualified-immunity-in-the-courts/", 5)],
+    [
+        ("/", 2),
+        ("/faq/", 3),
+        # Its text, answers, cases, neighbours, and the timeline's picture (cases, relations).
+        ("/topics/qualified-immunity-in-the-courts/", 7),
+        # The cases, the relations, and the topics for the filter: none per case or relation.
+        ("/timeline/", 3),
+        ("/timeline/?kind=relies-on&topic=qualified-immunity-in-the-courts", 3),
+    ],
 )
 def test_public_pages_use_a_fixed_number_of_queries(
     client, shipped_content, count_queries, url, queries

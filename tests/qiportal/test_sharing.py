@@ -64,6 +64,7 @@ class TestSitemap:
             f"{base}/faq/",
             f"{base}/glossary/",
             f"{base}/cases/",
+            f"{base}/timeline/",
             f"{base}{public_topic.get_absolute_url()}",
             f"{base}{public_case.get_absolute_url()}",
         }
