@@ -13,6 +13,7 @@ KINDS_OF_PAGE = [
     "/glossary/",
     "/cases/",
     "/cases/pearson-v-callahan/",
+    "/timeline/",
     "/search/?q=officers",
 ]
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from cases.models import CourtCase
 from explainer.models import FAQItem, Topic
-from tests.browser.pages import Reader
+from tests.browser.pages import AXE_SCRIPT, Reader
 
 
 def test_a_reader_follows_the_contents_and_a_citation_then_filters_and_downloads(reader):
@@ -114,3 +114,54 @@ def test_an_editor_writes_previews_a_draft_and_publishes_it(browser, site, edito
     finally:
         staff.close()
         reader.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
+def test_a_key_term_opens_in_place_by_mouse_and_keyboard(browser, site, width):
+    reader = Reader(browser, site, width=width, axe=AXE_SCRIPT.exists())
+    try:
+        page = reader.open("/topics/qualified-immunity-in-the-courts/")
+        term = page.locator("main button.glossary-term").first
+        definition = page.get_by_role("note", name="Key term: qualified immunity")
+        # Nothing between the paragraphs until the reader asks.
+        expect(definition).to_be_hidden()
+        assert page.locator("main .term-definitions").first.bounding_box() is None
+
+        term.focus()
+        page.keyboard.press("Enter")
+        expect(definition).to_be_visible()
+        expect(definition).to_contain_text("protects government officials")
+        if AXE_SCRIPT.exists():
+            assert reader.axe_violations() == []
+        page.keyboard.press("Escape")
+        expect(definition).to_be_hidden()
+        assert page.evaluate("document.activeElement.classList.contains('glossary-term')")
+
+        term.click()
+        expect(definition).to_be_visible()
+        definition.get_by_role("button", name="Close").click()
+        expect(definition).to_be_hidden()
+        # The definition's own link leads to the glossary.
+        term.click()
+        definition.get_by_role("link", name="All key terms").click()
+        expect(page).to_have_url(re.compile(r"/glossary/#qualified-immunity$"))
+        assert reader.problems == []
+    finally:
+        reader.close()
+
+
+def test_a_reader_follows_the_doctrine_from_the_timeline_to_a_case_and_back(reader):
+    page = reader.open("/timeline/")
+    page.get_by_label("Relation").select_option(label="Overrules in part")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"[?&]kind=overrules-in-part(&|$)"))
+    expect(page.get_by_role("status").first).to_contain_text("2 cases and 1 relation")
+    page.locator(
+        "svg.timeline__drawing--across .timeline__name", has_text="Pearson v. Callahan"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pearson v. Callahan")
+    relation = page.locator(".relation").first
+    expect(relation).to_contain_text("overruled in part")
+    relation.get_by_role("link", name="Saucier v. Katz").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saucier v. Katz")
+    expect(page.get_by_role("heading", name="What this case started")).to_be_visible()

@@ -79,12 +79,12 @@ def test_printed_pages_keep_the_text_and_its_sources_and_drop_the_controls(
     href = citation.get_attribute("href")
     printed_after = citation.evaluate("a => getComputedStyle(a, '::after').content")
     assert href in printed_after
-    # Links to places on the same page (key terms, contents) print no address.
-    glossary_link = page.locator("main a.glossary-term").first
-    assert glossary_link.evaluate("a => getComputedStyle(a, '::after').content") in (
-        "none",
-        "normal",
-    )
+    # A key term prints as its word: no address after it, and its definition left out (the
+    # glossary page prints them all).
+    term = page.locator("main button.glossary-term").first
+    assert term.is_visible()
+    assert term.evaluate("b => getComputedStyle(b, '::after').content") in ("none", "normal")
+    assert not page.locator("main .term-popover").first.is_visible()
     # The page says where it was printed from, since paper has no address bar.
     source = page.locator(".print-source")
     assert source.is_visible()

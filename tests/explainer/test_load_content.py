@@ -1,12 +1,15 @@
 """The shipped content: loaded once, never overwriting what staff did."""
 
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases.models import Citation, Court, CourtCase
+from cases.models import CaseRelation, Citation, Court, CourtCase
+from explainer.management.commands.load_content import CONTENT_FILE
 from explainer.models import FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
+from qiportal.models import TextRendering
 from tests.factories import CitationFactory, CourtCaseFactory, CourtFactory, GlossaryTermFactory
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +201,73 @@ def test_an_item_the_database_refuses_is_reported_in_words_and_the_rest_loads(tm
     out, err = run(file=file)
     assert "Loaded nothing new from the shipped content." in out
     assert "The year must be between 1789 and 2100." in err
+
+
+# The fourteen cases the portal shipped before issue 17 added sixteen, their relations and what
+# two of them started.
+FIRST_FOURTEEN = {
+    "pierson-v-ray", "imbler-v-pachtman", "harlow-v-fitzgerald", "malley-v-briggs",
+    "anderson-v-creighton", "saucier-v-katz", "hope-v-pelzer", "pearson-v-callahan",
+    "ashcroft-v-al-kidd", "mullenix-v-luna", "ziglar-v-abbasi", "district-of-columbia-v-wesby",
+    "kisela-v-hughes", "taylor-v-riojas",
+}  # fmt: skip
+
+
+def content_before_issue_17(tmp_path):
+    """The shipped content file as the previous release had it: the same file without what
+    issue 17 added."""
+    text = CONTENT_FILE.read_text(encoding="utf-8")
+    head, *blocks = text.split("\n[[")
+    kept = []
+    for block in blocks:
+        if block.startswith("relations]]"):
+            continue
+        if block.startswith("cases]]"):
+            slug = re.search(r'^slug = "([^"]+)"', block, re.M).group(1)
+            if slug not in FIRST_FOURTEEN:
+                continue
+        kept.append(re.sub(r"^(milestone\w*|shows_timeline) = .*\n", "", block, flags=re.M))
+    old = tmp_path / "portal-before.toml"
+    old.write_text("\n[[".join([head, *kept]), encoding="utf-8")
+    return old
+
+
+def test_an_installation_of_the_previous_release_gets_the_new_cases_and_keeps_its_edits(
+    tmp_path,
+):
+    load(file=content_before_issue_17(tmp_path))
+    assert CourtCase.objects.count() == 14 and not CaseRelation.objects.exists()
+    # What editors did meanwhile: changed a holding, deleted a case, wrote what one started.
+    CourtCase.objects.filter(slug="pearson-v-callahan").update(holding="An editor's words.")
+    CourtCase.objects.get(slug="mullenix-v-luna").delete()
+    saucier = CourtCase.objects.get(slug="saucier-v-katz")
+    saucier.milestone = "Two questions, in order"
+    saucier.save()
+    # The stored HTML as the previous release's text pipeline made it.
+    TextRendering.objects.update_or_create(pk=1, defaults={"pipeline": 1})
+    Topic.objects.filter(slug="what-is-qualified-immunity").update(
+        body_html='<p>Old.</p><details class="term-definition"><summary>Key term: x</summary>'
+    )
+
+    out, err = run()
+
+    assert CourtCase.objects.count() == 29  # the sixteen new; Mullenix stays deleted
+    assert not CourtCase.objects.filter(slug="mullenix-v-luna").exists()
+    assert CourtCase.objects.get(slug="pearson-v-callahan").holding == "An editor's words."
+    # Relations to the deleted case cannot be made, and say why; the others are.
+    assert CaseRelation.objects.count() == 22
+    assert "its case mullenix-v-luna is not in the database (deleted by staff?)" in err
+    assert CaseRelation.objects.filter(
+        from_case__slug="pearson-v-callahan", to_case__slug="saucier-v-katz"
+    ).exists()
+    # What a case started: added where there was nothing, an editor's own kept and reported.
+    assert CourtCase.objects.get(slug="pierson-v-ray").milestone == "The good-faith defense"
+    assert CourtCase.objects.get(slug="saucier-v-katz").milestone == "Two questions, in order"
+    assert "staff wrote “Two questions, in order”; left as it is." in out
+    # The texts are rendered again by this release's pipeline: key terms open in place.
+    body = Topic.objects.get(slug="what-is-qualified-immunity").body_html
+    assert "<details" not in body and 'class="glossary-term"' in body
+    # And a second run changes nothing.
+    before = (CourtCase.objects.count(), CaseRelation.objects.count())
+    assert "Loaded nothing new" in run()[0]
+    assert (CourtCase.objects.count(), CaseRelation.objects.count()) == before
