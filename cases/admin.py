@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -34,6 +35,17 @@ RELATION_FIELDS = [
 ]
 
 
+class RelationForm(forms.ModelForm):
+    """Room to read a relation's sentence and quote whole while editing them."""
+
+    class Meta:
+        widgets = {
+            "meaning": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            "quote": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "source_note": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        }
+
+
 class RelationFormSet(BaseInlineFormSet):
     def get_unique_error_message(self, unique_check):
         """In words, for the same relation given twice on one form (Django names the fields)."""
@@ -44,6 +56,7 @@ class LaterRelationInline(admin.StackedInline):
     """What this case did to earlier cases: Pearson v. Callahan overruled in part Saucier."""
 
     model = CaseRelation
+    form = RelationForm
     formset = RelationFormSet
     fk_name = "from_case"
     extra = 0
@@ -58,6 +71,7 @@ class EarlierRelationInline(admin.StackedInline):
     """What later cases did to this one, edited here as well: both ends see the relation."""
 
     model = CaseRelation
+    form = RelationForm
     formset = RelationFormSet
     fk_name = "to_case"
     extra = 0
@@ -113,6 +127,11 @@ class CourtCaseAdmin(PublishableAdmin):
         ("Publishing", {"fields": ["status", "published_at"]}),
         TIMESTAMPS,
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("milestone_detail", "milestone_quote", "milestone_source"):
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         """The case index's own search, so a citation finds its case here too."""

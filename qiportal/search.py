@@ -146,12 +146,13 @@ def terms_of(text):
 
 
 def plain_text(html):
-    """What a reader reads in rendered HTML, without the glossary's definitions."""
+    """What a reader reads in rendered HTML before opening anything: without popovers (the
+    key terms' definitions)."""
     if not html:
         return ""
     root = lxml.html.fragment_fromstring(html, create_parent="div")
-    for details in root.xpath('.//details[contains(@class, "term-definition")]'):
-        details.drop_tree()
+    for popover in root.xpath(".//*[@popover]"):
+        popover.drop_tree()
     for block in root.iter(*BLOCKS):  # inline elements run together; blocks stay apart
         block.tail = f" {block.tail or ''}"
     text = re.sub(r"\s+", " ", root.text_content())

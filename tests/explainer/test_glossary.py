@@ -160,3 +160,11 @@ def test_the_shipped_glossary_links_the_seed_terms(client, shipped_content):
                  "good faith", "indemnify", "absolute immunity", "peace officer",
                  "frivolous litigation"):  # fmt: skip
         assert f"<dfn>{term}</dfn>" in page
+
+
+def test_search_reads_the_text_as_readers_do_without_the_definitions(client, good_faith):
+    """A word only in a key term's definition does not make a topic a match, nor its snippet."""
+    TopicFactory(title="Acting in good faith", body="Officers acted in good faith.")
+    assert "Acting in good faith" in client.get("/search/", {"q": "officers"}).text
+    page = client.get("/search/", {"q": "honest"}).text
+    assert "Acting in good faith" not in page
