@@ -21,12 +21,14 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
+    # Through the link table: on the way down the rights' model may come from another state of
+    # the apps than the group's, and `remove()` would refuse its instances.
     Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for editors in Group.objects.filter(name="Editors"):
-        editors.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="cases", codename__in=CODENAMES)
-        )
+    Group.permissions.through.objects.filter(
+        group__name="Editors",
+        permission__content_type__app_label="cases",
+        permission__codename__in=CODENAMES,
+    ).delete()
 
 
 class Migration(migrations.Migration):
