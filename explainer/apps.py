@@ -6,14 +6,36 @@ class ExplainerConfig(AppConfig):
     verbose_name = "Explainer"
 
     def ready(self):
+        from django.utils.html import escape
+
         from cases import extensions
         from cases.models import CourtCase
+        from explainer import content
         from explainer.facets import TopicFacet
+        from explainer.glossary import without_popovers
         from explainer.linking import KeyTermLinker
         from explainer.models import FAQItem, Topic
-        from qiportal import history, search, texts
+        from qiportal import feeds, history, search, texts
 
         texts.register(KeyTermLinker())
+        content.register_sections()
+        # The updates feed: topics, then answers, then cases (the order of a tie in time).
+        feeds.register_update(
+            Topic,
+            label="Explainer",
+            plural="explainer topics",
+            describe=lambda t: escape(t.summary),
+        )
+        feeds.register_update(
+            FAQItem,
+            label="Question",
+            plural="questions and answers",
+            describe=lambda item: without_popovers(item.answer_html),
+            select_related=("topic",),
+        )
+        feeds.register_update(
+            CourtCase, label="Case", plural="cases", describe=lambda c: escape(c.holding)
+        )
         search.register(Topic, kind="topic", label="Explainer", plural="Explainer")
         # An answer is public while its topic is: its entry follows the topic's changes.
         search.register(

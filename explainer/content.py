@@ -2,11 +2,8 @@
 The portal's content as plain data, in and out.
 
 One format serves three jobs: the shipped content (explainer/content/portal.toml, loaded by
-`load_content`), and a content file to move content between installations (`export_content`
-writes it as JSON, `import_content` loads it into an empty database). Items are keyed by slug,
-so a file can be read and checked by a person. Rendered HTML is never stored in it: it is
-rendered again on load. It is not a backup (no history, users or images): `manage.py backup`
-is (qiportal.backup).
+`load_content`), and the explainer's and the case index's sections of the content file that
+moves content between installations (qiportal.contentfile: `export_content`, `import_content`).
 
 A shipped item may already be in the database under another slug, added by staff: `find_*` say
 which item, matched on what identifies it in the database as well as on its slug (a key term by
@@ -16,22 +13,15 @@ its term, a court by its name, a case by any of its citations).
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from cases.citations import parse_citation
 from cases.models import CaseRelation, Citation, Court, CourtCase
 from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
-from qiportal import changes
+from qiportal import contentfile
+from qiportal.contentfile import ContentError
 from qiportal.database import CHUNK
 from qiportal.publishing import PublishState
-
-FORMAT = "qiportal-content"
-VERSION = 1
-
-
-class ContentError(ValueError):
-    """The data cannot be loaded; the message says why, in words."""
 
 
 def _state(data, now):
@@ -236,179 +226,191 @@ def create_relation(later, earlier, data):
     return relation
 
 
-def export_content():
-    """Everything readers can see and editors have written, with its order and state."""
+def _stamps(obj):
+    return {"created_at": obj.created_at.isoformat(), "updated_at": obj.updated_at.isoformat()}
 
-    def stamps(obj):
-        return {"created_at": obj.created_at.isoformat(), "updated_at": obj.updated_at.isoformat()}
 
-    def state(obj):
-        return {"status": obj.status, "published_at": obj.published_at.isoformat()}
+def _publishing(obj):
+    return {"status": obj.status, "published_at": obj.published_at.isoformat()}
 
-    def reviewed(obj):
-        return {"last_reviewed": obj.last_reviewed.isoformat() if obj.last_reviewed else None}
 
+def _reviewed(obj):
+    return {"last_reviewed": obj.last_reviewed.isoformat() if obj.last_reviewed else None}
+
+
+def _restored(model, objects, items):
+    """Each object's creation and change times as the file gives them."""
+    for obj, item in zip(objects, items, strict=True):
+        _restore_stamps(model, obj, item)
+    return objects
+
+
+def export_glossary():
+    return [
+        {
+            "slug": term.slug,
+            "term": term.term,
+            "variants": term.variants,
+            "definition": term.definition,
+            **_publishing(term),
+            **_stamps(term),
+        }
+        for term in GlossaryTerm.objects.all()
+    ]
+
+
+def load_glossary(items, loaded, now):
+    # First: the texts loaded after it link their key terms when they are created.
+    _restored(GlossaryTerm, [create_glossary_term(item, now=now) for item in items], items)
+
+
+def export_introduction():
     introduction = Introduction.objects.first()
+    if introduction is None:
+        return None
     return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": timezone.now().isoformat(),
-        "introduction": (
-            {
-                "title": introduction.title,
-                "body": introduction.body,
-                "updated_at": introduction.updated_at.isoformat(),
-            }
-            if introduction
-            else None
-        ),
-        "topics": [
-            {
-                "slug": topic.slug,
-                "title": topic.title,
-                "summary": topic.summary,
-                "body": topic.body,
-                "shows_timeline": topic.shows_timeline,
-                "position": topic.position,
-                **state(topic),
-                **reviewed(topic),
-                **stamps(topic),
-            }
-            for topic in Topic.objects.order_by("position", "id")
-        ],
-        "faq": [
-            {
-                "slug": item.slug,
-                "topic": item.topic.slug,
-                "question": item.question,
-                "answer": item.answer,
-                "position": item.position,
-                **state(item),
-                **reviewed(item),
-                **stamps(item),
-            }
-            for item in FAQItem.objects.select_related("topic").order_by("position", "id")
-        ],
-        "glossary": [
-            {
-                "slug": term.slug,
-                "term": term.term,
-                "variants": term.variants,
-                "definition": term.definition,
-                **state(term),
-                **stamps(term),
-            }
-            for term in GlossaryTerm.objects.all()
-        ],
-        "courts": [
-            {"slug": court.slug, "name": court.name, "short_name": court.short_name}
-            for court in Court.objects.all()
-        ],
-        "cases": [
-            {
-                "slug": case.slug,
-                "name": case.name,
-                "court": case.court.slug,
-                "year": case.year,
-                "outcome": case.outcome,
-                "holding": case.holding,
-                "summary": case.summary,
-                "opinion_url": case.opinion_url,
-                "outcome_detail": case.outcome_detail,
-                **{name: getattr(case, name) for name in MILESTONE_FIELDS},
-                "citations": [str(citation) for citation in case.citations.all()],
-                "topics": [link.topic.slug for link in case.topic_links.all()],
-                **state(case),
-                **stamps(case),
-            }
-            # In chunks: one IN (...) list of every case's key is more than SQLite may take.
-            for case in CourtCase.objects.select_related("court")
-            .prefetch_related("citations", "topic_links__topic")
-            .order_by("id")
-            .iterator(chunk_size=CHUNK)
-        ],
-        "relations": [
-            {
-                "from": relation.from_case.slug,
-                "to": relation.to_case.slug,
-                **{name: getattr(relation, name) for name in RELATION_FIELDS},
-            }
-            for relation in CaseRelation.objects.select_related("from_case", "to_case").order_by(
-                "id"
-            )
-        ],
-        # Shipped items already loaded once, so that `load_content` never brings back one that
-        # was deleted before the export.
-        "shipped": list(ShippedItem.objects.values_list("key", flat=True)),
+        "title": introduction.title,
+        "body": introduction.body,
+        "updated_at": introduction.updated_at.isoformat(),
     }
 
 
-CONTENT_MODELS = (Introduction, GlossaryTerm, Topic, FAQItem, Court, CourtCase, CaseRelation)
+def load_introduction(item, loaded, now):
+    _restored(Introduction, [create_introduction(item)], [item])
 
 
-def content_counts():
-    return {model: model.objects.count() for model in CONTENT_MODELS}
+def export_topics():
+    return [
+        {
+            "slug": topic.slug,
+            "title": topic.title,
+            "summary": topic.summary,
+            "body": topic.body,
+            "shows_timeline": topic.shows_timeline,
+            "position": topic.position,
+            **_publishing(topic),
+            **_reviewed(topic),
+            **_stamps(topic),
+        }
+        for topic in Topic.objects.order_by("position", "id")
+    ]
 
 
-def describe(counts):
-    """{Topic: 6, Court: 1} -> '6 topics, 1 court'."""
-    return ", ".join(
-        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
-        for model, count in counts.items()
-    )
+def load_topics(items, loaded, now):
+    topics = [create_topic(item, position=n, now=now) for n, item in enumerate(items)]
+    loaded["topics"] = {topic.slug: topic for topic in _restored(Topic, topics, items)}
 
 
-def import_content(data):
-    """Load an export into an empty database, exactly: order, state, dates and all."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ContentError(f"This is not a {FORMAT} file.")
-    if data.get("version") != VERSION:
-        raise ContentError(
-            f"This file is version {data.get('version')}; this portal reads {VERSION}."
-        )
-    present = {model: count for model, count in content_counts().items() if count}
-    if present:
-        raise ContentError(
-            f"The database already has content ({describe(present)}). Import into an empty "
-            "database, so that nothing in it is overwritten or mixed up."
-        )
-    now = timezone.now()
-    try:
-        with changes.batch():  # one transaction; links and search worked out once, at the end
-            return _import(data, now)
-    except (KeyError, TypeError) as error:
-        raise ContentError(f"The file is missing or mistypes a field: {error}.") from error
+def export_faq():
+    return [
+        {
+            "slug": item.slug,
+            "topic": item.topic.slug,
+            "question": item.question,
+            "answer": item.answer,
+            "position": item.position,
+            **_publishing(item),
+            **_reviewed(item),
+            **_stamps(item),
+        }
+        for item in FAQItem.objects.select_related("topic").order_by("position", "id")
+    ]
 
 
-def _import(data, now):
-    terms = [create_glossary_term(item, now=now) for item in data.get("glossary", [])]
-    if data.get("introduction"):
-        intro = create_introduction(data["introduction"])
-        _restore_stamps(Introduction, intro, data["introduction"])
-    topics = {}
-    for position, item in enumerate(data.get("topics", [])):
-        topics[item["slug"]] = create_topic(item, position=position, now=now)
+def load_faq(items, loaded, now):
+    topics = loaded.get("topics", {})
     faq = [
-        create_faq_item(item, topics[item["topic"]], position=position, now=now)
-        for position, item in enumerate(data.get("faq", []))
+        create_faq_item(item, topics[item["topic"]], position=n, now=now)
+        for n, item in enumerate(items)
     ]
-    courts = {item["slug"]: create_court(item) for item in data.get("courts", [])}
-    cases = [
-        create_case(item, courts[item["court"]], topics, now=now) for item in data.get("cases", [])
+    _restored(FAQItem, faq, items)
+
+
+def export_courts():
+    return [
+        {"slug": court.slug, "name": court.name, "short_name": court.short_name}
+        for court in Court.objects.all()
     ]
-    by_slug = {case.slug: case for case in cases}
-    for item in data.get("relations", []):
-        create_relation(by_slug[item["from"]], by_slug[item["to"]], item)
-    for model, objects, items in [
-        (GlossaryTerm, terms, data.get("glossary", [])),
-        (Topic, topics.values(), data.get("topics", [])),
-        (FAQItem, faq, data.get("faq", [])),
-        (CourtCase, cases, data.get("cases", [])),
+
+
+def load_courts(items, loaded, now):
+    loaded["courts"] = {item["slug"]: create_court(item) for item in items}
+
+
+def export_cases():
+    return [
+        {
+            "slug": case.slug,
+            "name": case.name,
+            "court": case.court.slug,
+            "year": case.year,
+            "outcome": case.outcome,
+            "holding": case.holding,
+            "summary": case.summary,
+            "opinion_url": case.opinion_url,
+            "outcome_detail": case.outcome_detail,
+            **{name: getattr(case, name) for name in MILESTONE_FIELDS},
+            "citations": [str(citation) for citation in case.citations.all()],
+            "topics": [link.topic.slug for link in case.topic_links.all()],
+            **_publishing(case),
+            **_stamps(case),
+        }
+        # In chunks: one IN (...) list of every case's key is more than SQLite may take.
+        for case in CourtCase.objects.select_related("court")
+        .prefetch_related("citations", "topic_links__topic")
+        .order_by("id")
+        .iterator(chunk_size=CHUNK)
+    ]
+
+
+def load_cases(items, loaded, now):
+    courts, topics = loaded.get("courts", {}), loaded.get("topics", {})
+    cases = [create_case(item, courts[item["court"]], topics, now=now) for item in items]
+    loaded["cases"] = {case.slug: case for case in _restored(CourtCase, cases, items)}
+
+
+def export_relations():
+    return [
+        {
+            "from": relation.from_case.slug,
+            "to": relation.to_case.slug,
+            **{name: getattr(relation, name) for name in RELATION_FIELDS},
+        }
+        for relation in CaseRelation.objects.select_related("from_case", "to_case").order_by("id")
+    ]
+
+
+def load_relations(items, loaded, now):
+    cases = loaded.get("cases", {})
+    for item in items:
+        create_relation(cases[item["from"]], cases[item["to"]], item)
+
+
+def export_shipped():
+    """Shipped items already loaded once, so that `load_content` never brings back one that
+    was deleted before the export."""
+    return list(ShippedItem.objects.values_list("key", flat=True))
+
+
+def load_shipped(keys, loaded, now):
+    ShippedItem.objects.bulk_create(ShippedItem(key=key) for key in keys)
+
+
+def register_sections():
+    """The explainer's and the case index's content, in the content file (qiportal.contentfile),
+    in the order they are loaded: key terms first (texts link them as they are created), cases
+    after the topics they are filed under, relations after their cases."""
+    for name, models, export, load in [
+        ("glossary", [GlossaryTerm], export_glossary, load_glossary),
+        ("introduction", [Introduction], export_introduction, load_introduction),
+        ("topics", [Topic], export_topics, load_topics),
+        ("faq", [FAQItem], export_faq, load_faq),
+        ("courts", [Court], export_courts, load_courts),
+        ("cases", [CourtCase], export_cases, load_cases),
+        ("relations", [CaseRelation], export_relations, load_relations),
+        ("shipped", [], export_shipped, load_shipped),
     ]:
-        for obj, item in zip(objects, items, strict=True):
-            _restore_stamps(model, obj, item)
-    ShippedItem.objects.bulk_create(ShippedItem(key=key) for key in data.get("shipped", []))
-    return content_counts()
+        contentfile.register_section(name, models=models, export=export, load=load)
 
 
 def _restore_stamps(model, obj, item):

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from explainer import feeds, views
+from explainer import views
+from qiportal.feeds import UpdatesFeed
 
 app_name = "explainer"
 
@@ -10,5 +11,5 @@ urlpatterns = [
     path("faq/", views.FAQView.as_view(), name="faq"),
     path("glossary/", views.GlossaryView.as_view(), name="glossary"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feeds/updates/", feeds.UpdatesFeed(), name="updates_feed"),
+    path("feeds/updates/", UpdatesFeed(), name="updates_feed"),
 ]

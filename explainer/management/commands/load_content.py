@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from explainer import content
 from explainer.models import ShippedItem, Topic
-from qiportal import changes
+from qiportal import changes, contentfile
 from qiportal.database import refusal_in_words, update_planner_statistics
 
 CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "portal.toml"
@@ -75,7 +75,7 @@ class Command(BaseCommand):
 
     def summarise(self):
         if self.created:
-            self.stdout.write(f"Loaded the shipped content: {content.describe(self.created)}.")
+            self.stdout.write(f"Loaded the shipped content: {contentfile.describe(self.created)}.")
         if self.milestones:
             self.stdout.write(
                 f"Added what {self.milestones} case{'s' if self.milestones > 1 else ''} "

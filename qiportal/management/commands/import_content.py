@@ -4,7 +4,7 @@ from pathlib import Path
 import reversion
 from django.core.management.base import BaseCommand, CommandError
 
-from explainer.content import ContentError, describe, import_content
+from qiportal.contentfile import ContentError, describe, import_content
 from qiportal.database import update_planner_statistics
 
 

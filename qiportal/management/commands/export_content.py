@@ -3,14 +3,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from explainer.content import export_content
+from qiportal.contentfile import export_content
 
 
 class Command(BaseCommand):
     help = (
-        "Write all content (introduction, topics, FAQ items, courts, cases and citations, with "
-        "their order and publish state) to one JSON file, for `import_content` in another "
-        "installation. Not a backup (no history, users or uploaded images): use `backup`."
+        "Write all content (every section the apps register: the introduction, topics, FAQ "
+        "items, key terms, courts, cases and their relations, with their order and publish "
+        "state) to one JSON file, for `import_content` in another installation. Not a backup "
+        "(no history, users or uploaded images): use `backup`."
     )
 
     def add_arguments(self, parser):
