@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     # (docs/architecture.md).
     "qiportal",
     "explainer",
+    "laws",
     "cases",
 ]
 
