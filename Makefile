@@ -57,6 +57,7 @@ migrate: $(VENV)/.runtime $(VENV)/dev-secret-key
 
 content: $(VENV)/.runtime $(VENV)/dev-secret-key
 	$(DEV_ENV) $(PY) manage.py load_content
+	$(DEV_ENV) $(PY) manage.py load_laws
 
 clean: ## remove the virtual environment and test tools (the database stays)
 	rm -rf $(VENV) node_modules

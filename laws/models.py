@@ -173,6 +173,17 @@ class Law(RenderedText, Publishable):
         if self.enactment == LawStatus.NOT_ENACTED and (self.signed_on or self.effective_on):
             raise ValidationError("A law that was not enacted has no signing or effective date.")
 
+    @property
+    def immunity_text(self):
+        """'Barred', or for a bill that was not enacted, 'Would have barred'."""
+        label = self.get_qualified_immunity_display()
+        if self.enactment == LawStatus.NOT_ENACTED and self.qualified_immunity in (
+            ImmunityEffect.BARRED,
+            ImmunityEffect.LIMITED,
+        ):
+            return f"Would have {label.lower()}"
+        return label
+
     def search_document(self):
         return {
             "title": f"{self.title} ({self.short_name})",
@@ -271,3 +282,13 @@ class LawAnswer(Content):
             errors["answer"] = "Give the verified answer, or untick Verified."
         if errors:
             raise ValidationError(errors)
+
+
+class ShippedLaw(models.Model):
+    """A law of the shipped content that was loaded once (`load_laws`): never loaded again,
+    even after staff delete it."""
+
+    key = models.CharField(max_length=200, unique=True)
+
+    def __str__(self):
+        return self.key

@@ -212,6 +212,7 @@ NAVIGATION = [
     "cases:index",
     "cases:timeline",
     "cases:feed",
+    "laws:index",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,10 +9,17 @@ from django.views.generic import TemplateView
 
 from cases.sitemaps import CaseSitemap
 from explainer.sitemaps import PagesSitemap, TopicSitemap
+from laws.sitemaps import LawIndexSitemap, LawSitemap
 from qiportal import editor, media
 from qiportal.parameters import QueryParameters, page_number, reads_query
 
-SITEMAPS = {"pages": PagesSitemap, "topics": TopicSitemap, "cases": CaseSitemap}
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "topics": TopicSitemap,
+    "cases": CaseSitemap,
+    "law-index": LawIndexSitemap,
+    "laws": LawSitemap,
+}
 
 admin.site.site_header = f"{settings.SITE_NAME}: editing"
 admin.site.site_title = settings.SITE_NAME
@@ -40,6 +47,7 @@ urlpatterns = [
         name="robots",
     ),
     path("", include("cases.urls")),
+    path("", include("laws.urls")),
     path("", include("explainer.urls")),
 ]
 
