@@ -56,8 +56,8 @@ migrate: $(VENV)/.runtime $(VENV)/dev-secret-key
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 
 content: $(VENV)/.runtime $(VENV)/dev-secret-key
-	$(DEV_ENV) $(PY) manage.py load_content
 	$(DEV_ENV) $(PY) manage.py load_laws
+	$(DEV_ENV) $(PY) manage.py load_content
 
 clean: ## remove the virtual environment and test tools (the database stays)
 	rm -rf $(VENV) node_modules

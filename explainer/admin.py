@@ -2,7 +2,9 @@ from django.contrib import admin
 
 from cases.admin import CourtCaseAdmin
 from cases.models import CourtCase
-from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, Topic
+from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, LawTopic, Topic
+from laws.admin import LawAdmin
+from laws.models import Law
 from qiportal.admin import (
     TIMESTAMPS,
     ConcurrentEditForm,
@@ -93,3 +95,19 @@ admin.site.unregister(CourtCase)
 @admin.register(CourtCase)
 class CourtCaseWithTopicsAdmin(CourtCaseAdmin):
     inlines = [*CourtCaseAdmin.inlines, CaseTopicInline]
+
+
+class LawTopicInline(admin.TabularInline):
+    model = LawTopic
+    extra = 1
+    autocomplete_fields = ["topic"]
+    verbose_name_plural = "topics this law belongs to (each topic links to it: “Read the law”)"
+
+
+# The law form gets the topics a law belongs to, as the case form gets a case's.
+admin.site.unregister(Law)
+
+
+@admin.register(Law)
+class LawWithTopicsAdmin(LawAdmin):
+    inlines = [*LawAdmin.inlines, LawTopicInline]

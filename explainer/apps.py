@@ -14,7 +14,9 @@ class ExplainerConfig(AppConfig):
         from explainer.facets import TopicFacet
         from explainer.glossary import without_popovers
         from explainer.linking import KeyTermLinker
-        from explainer.models import FAQItem, Topic
+        from explainer.models import FAQItem, Topic, topics_of_law
+        from laws import extensions as law_extensions
+        from laws.models import Law
         from qiportal import feeds, history, search, texts
 
         texts.register(KeyTermLinker())
@@ -52,3 +54,6 @@ class ExplainerConfig(AppConfig):
         extensions.register_discussion(Topic, "explainer")
         extensions.register_discussion(FAQItem, "questions and answers")
         history.follow(CourtCase, "topic_links")
+        # A law's page links to its topics; a law's versions keep them.
+        law_extensions.register_related(topics_of_law)
+        history.follow(Law, "topic_links")

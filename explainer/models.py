@@ -5,6 +5,7 @@ from markdownx.models import MarkdownxField
 
 from cases.models import CourtCase
 from explainer import glossary
+from laws.models import Law
 from qiportal.anchors import not_a_page_id
 from qiportal.changes import Content
 from qiportal.publishing import (
@@ -275,3 +276,33 @@ class CaseTopic(Content):
 
     def __str__(self):
         return f"{self.case} under {self.topic}"
+
+
+@reversion.register()
+class LawTopic(Content):
+    """A law's place under a topic: the topic links to it ("Read the law"), the law's page to
+    the topic. Kept in history with the law."""
+
+    law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.CASCADE,
+        related_name="law_links",
+        help_text="An explainer topic this law belongs to.",
+    )
+
+    class Meta:
+        unique_together = [("law", "topic")]
+        ordering = ["id"]
+        verbose_name = "topic"
+
+    def __str__(self):
+        return f"{self.law} under {self.topic}"
+
+
+def topics_of_law(law):
+    """(title, address) of the public topics a law belongs under (laws.extensions)."""
+    return [
+        (topic.title, topic.get_absolute_url())
+        for topic in Topic.objects.published().filter(law_links__law=law).order_by("position")
+    ]

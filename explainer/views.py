@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from cases import timeline
 from cases.models import CourtCase, Mention
 from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, Topic
+from laws.models import Law
 from qiportal import search
 from qiportal.database import prefetch_in_chunks
 from qiportal.models import SearchEntry
@@ -75,6 +76,9 @@ class TopicDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
         return super().get_context_data(
             timeline_picture=timeline.recent(*timeline.content()) if topic.shows_timeline else None,
             faq_items=topic.faq_items.published().order_by("position", "id"),
+            laws=Law.objects.published()
+            .filter(topic_links__topic=topic)
+            .select_related("jurisdiction"),
             cited_cases=[case for case in cases if case.cited_here],
             other_cases=[case for case in cases if not case.cited_here],
             previous_topic=previous_topic,

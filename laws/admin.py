@@ -44,7 +44,7 @@ class LawAdmin(PublishableAdmin):
     list_select_related = ["jurisdiction"]
     search_fields = ["title", "short_name", "citation", "jurisdiction__name"]
     prepopulated_fields = {"slug": ["short_name"]}
-    autocomplete_fields = ["jurisdiction"]
+    autocomplete_fields = ["jurisdiction", "cases"]
     inlines = [LawAnswerInline, LawSourceInline]
     fieldsets = [
         (
@@ -65,6 +65,7 @@ class LawAdmin(PublishableAdmin):
                     "who_may_be_sued",
                     "summary",
                     "notes",
+                    "cases",
                     "last_verified",
                     "opened_version",
                 ]

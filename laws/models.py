@@ -140,6 +140,12 @@ class Law(RenderedText, Publishable):
     last_verified = models.DateField(
         null=True, blank=True, help_text="When an editor last checked it against its sources."
     )
+    cases = models.ManyToManyField(
+        "cases.CourtCase",
+        blank=True,
+        related_name="laws",
+        help_text="Cases in the index that bear on this law.",
+    )
 
     class Meta:
         ordering = ["jurisdiction__name", "enactment", "short_name"]

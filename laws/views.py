@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, TemplateView
 
+from laws import extensions
 from laws.models import ImmunityEffect, Jurisdiction, JurisdictionKind, Law, LawStatus, Question
 from laws.tilegrid import COLUMNS, ROWS, TILES
 from qiportal.parameters import QueryParameters, choice
@@ -150,5 +151,7 @@ class LawDetailView(PageMetaMixin, StaffPreviewMixin, DetailView):
             answers=[(label, answers.get(value)) for value, label in Question.choices],
             federal_note=law.jurisdiction.kind != JurisdictionKind.FEDERAL,
             same_place=shown(self.request, law.jurisdiction.laws.exclude(pk=law.pk)),
+            related_cases=law.cases.published(),
+            related=extensions.related(law),
             **kwargs,
         )

@@ -23,7 +23,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from explainer import content
-from explainer.models import ShippedItem, Topic
+from explainer.models import LawTopic, ShippedItem, Topic
+from laws.models import Law
 from qiportal import changes, contentfile
 from qiportal.database import refusal_in_words, update_planner_statistics
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             self.load_cases(data.get("cases", []), courts, topics)
             self.load_milestones(data.get("cases", []))
             self.load_relations(data.get("relations", []), data.get("cases", []))
+            self.load_law_links(data.get("topics", []))
         if self.created:
             update_planner_statistics()
         self.summarise()
@@ -266,3 +268,19 @@ class Command(BaseCommand):
                 lambda data=data: content.find_relation(case(data["from"]), case(data["to"]), data),
                 lambda data=data: create(data),
             )
+
+    def load_law_links(self, topics):
+        """A shipped topic's link to a shipped law ("Read the law"), once both are there
+        (`load_laws` loads the laws); never made again after staff remove it."""
+        for data in topics:
+            for law_slug in data.get("laws", []):
+                key = f"topic-law:{data.get('slug')}:{law_slug}"
+                if key in self.loaded:
+                    continue
+                topic = Topic.objects.filter(slug=data.get("slug")).first()
+                law = Law.objects.filter(slug=law_slug).first()
+                if topic is None or law is None:
+                    continue  # not loaded yet, or deleted by staff: tried again next time
+                LawTopic.objects.get_or_create(law=law, topic=topic)
+                ShippedItem.objects.create(key=key)
+                self.loaded.add(key)

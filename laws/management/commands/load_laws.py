@@ -36,6 +36,10 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
         except tomllib.TOMLDecodeError as error:
             raise CommandError(f"{file} is not valid TOML: {error}.") from error
+        # Texts stored by an older release's text pipeline are rendered again first, once.
+        rendered = changes.render_every_text()
+        if rendered:
+            self.stdout.write(f"Rendered {rendered} texts again for this release.")
         loaded = set(ShippedLaw.objects.values_list("key", flat=True))
         created, present, failed, now = 0, [], [], timezone.now()
         with changes.batch():
