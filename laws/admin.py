@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 
 from laws.models import Jurisdiction, Law, LawAnswer, LawSource
 from qiportal.admin import TIMESTAMPS, HistoryAdmin, PublishableAdmin, PublishStateFilter
@@ -13,8 +14,13 @@ class JurisdictionAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+# Addresses typed without a scheme are read as https.
+HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class LawSourceInline(admin.TabularInline):
     model = LawSource
+    formfield_overrides = HTTPS
     extra = 0
     fields = ["url", "title", "supports", "secondary"]
     verbose_name_plural = "Sources"
@@ -30,6 +36,7 @@ class LawAnswerForm(forms.ModelForm):
 
 class LawAnswerInline(admin.StackedInline):
     model = LawAnswer
+    formfield_overrides = HTTPS
     form = LawAnswerForm
     extra = 0
     fields = ["question", "verified", "answer", "source_url", "source_title", "secondary"]

@@ -85,6 +85,7 @@ def site(browser, live_server, transactional_db, migrated_data):
     if not Group.objects.filter(name="Editors").exists():
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(migrated_data)
+    call_command("load_laws", stdout=StringIO())
     call_command("load_content", stdout=StringIO())
     return live_server.url
 

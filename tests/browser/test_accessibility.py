@@ -14,6 +14,8 @@ KINDS_OF_PAGE = [
     "/cases/",
     "/cases/pearson-v-callahan/",
     "/timeline/",
+    "/laws/",
+    "/laws/colorado-sb-20-217/",
     "/search/?q=officers",
 ]
 
