@@ -17,7 +17,17 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from cases.citations import parse_citation
 from cases.models import CaseRelation, Citation, Court, CourtCase
-from explainer.models import CaseTopic, FAQItem, GlossaryTerm, Introduction, ShippedItem, Topic
+from explainer.models import (
+    CaseTopic,
+    FAQItem,
+    GlossaryTerm,
+    Introduction,
+    LawTopic,
+    ShippedItem,
+    Topic,
+)
+from laws import content as law_content
+from laws.models import Law
 from qiportal import contentfile
 from qiportal.contentfile import ContentError
 from qiportal.database import CHUNK
@@ -386,6 +396,21 @@ def load_relations(items, loaded, now):
         create_relation(cases[item["from"]], cases[item["to"]], item)
 
 
+def export_law_topics():
+    return [
+        {"law": link.law.slug, "topic": link.topic.slug}
+        for link in LawTopic.objects.select_related("law", "topic").order_by("id")
+    ]
+
+
+def load_law_topics(items, loaded, now):
+    topics = loaded.get("topics", {})
+    laws = {law.slug: law for law in Law.objects.filter(slug__in=[i["law"] for i in items])}
+    LawTopic.objects.bulk_create(
+        LawTopic(law=laws[item["law"]], topic=topics[item["topic"]]) for item in items
+    )
+
+
 def export_shipped():
     """Shipped items already loaded once, so that `load_content` never brings back one that
     was deleted before the export."""
@@ -408,9 +433,13 @@ def register_sections():
         ("courts", [Court], export_courts, load_courts),
         ("cases", [CourtCase], export_cases, load_cases),
         ("relations", [CaseRelation], export_relations, load_relations),
-        ("shipped", [], export_shipped, load_shipped),
     ]:
         contentfile.register_section(name, models=models, export=export, load=load)
+    law_content.register_section()
+    contentfile.register_section(
+        "law_topics", models=[LawTopic], export=export_law_topics, load=load_law_topics
+    )
+    contentfile.register_section("shipped", models=[], export=export_shipped, load=load_shipped)
 
 
 def _restore_stamps(model, obj, item):

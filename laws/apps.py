@@ -8,7 +8,6 @@ class LawsConfig(AppConfig):
     def ready(self):
         from django.utils.html import escape
 
-        from laws import content
         from laws.models import Law
         from qiportal import feeds, search
 
@@ -26,4 +25,3 @@ class LawsConfig(AppConfig):
             describe=lambda law: escape(f"{law.jurisdiction}: {law.title}"),
             select_related=("jurisdiction",),
         )
-        content.register_sections()

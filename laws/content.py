@@ -6,7 +6,7 @@ the portal ships with (laws/content/laws.toml, loaded by `manage.py load_laws`).
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date, parse_datetime
 
-from laws.models import Jurisdiction, Law, LawAnswer, LawSource
+from laws.models import Jurisdiction, Law, LawAnswer, LawSource, ShippedLaw
 from qiportal import contentfile
 from qiportal.contentfile import ContentError
 from qiportal.publishing import PublishState
@@ -83,20 +83,23 @@ def export_laws():
                 {name: getattr(answer, name) for name in ANSWER_FIELDS}
                 for answer in law.answers.all()
             ],
+            "cases": [case.slug for case in law.cases.all()],
             "status": law.status,
             "published_at": law.published_at.isoformat(),
             "created_at": law.created_at.isoformat(),
             "updated_at": law.updated_at.isoformat(),
         }
         for law in Law.objects.select_related("jurisdiction")
-        .prefetch_related("sources", "answers")
+        .prefetch_related("sources", "answers", "cases")
         .order_by("id")
     ]
 
 
 def load_laws(items, loaded, now):
+    cases = loaded.get("cases", {})
     for item in items:
         law = create_law(item, now=now)
+        law.cases.set([cases[slug] for slug in item.get("cases", [])])
         stamps = {
             field: parse_datetime(item[field])
             for field in ("created_at", "updated_at")
@@ -106,7 +109,19 @@ def load_laws(items, loaded, now):
             Law.objects.filter(pk=law.pk).update(**stamps)
 
 
-def register_sections():
+def register_section():
+    """The laws' section of the content file. The explainer registers it, after the cases a
+    law may name and before the topics' links to laws (explainer.content)."""
     contentfile.register_section(
         "laws", models=[Law, LawSource, LawAnswer], export=export_laws, load=load_laws
+    )
+    # Shipped laws loaded once, so that `load_laws` never brings back one deleted before the
+    # export.
+    contentfile.register_section(
+        "shipped_laws",
+        models=[],
+        export=lambda: list(ShippedLaw.objects.values_list("key", flat=True)),
+        load=lambda keys, loaded, now: ShippedLaw.objects.bulk_create(
+            ShippedLaw(key=key) for key in keys
+        ),
     )
