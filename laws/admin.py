@@ -53,6 +53,12 @@ class LawAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["jurisdiction", "cases"]
     inlines = [LawAnswerInline, LawSourceInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Room to read the long facts whole while editing them."""
+        if db_field.name in ("title", "citation", "stopped_at", "dates_note"):
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
     fieldsets = [
         (
             None,
