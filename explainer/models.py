@@ -294,7 +294,8 @@ class LawTopic(Content):
     class Meta:
         unique_together = [("law", "topic")]
         ordering = ["id"]
-        verbose_name = "topic"
+        verbose_name = "law under a topic"
+        verbose_name_plural = "laws under topics"
 
     def __str__(self):
         return f"{self.law} under {self.topic}"

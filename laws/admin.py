@@ -59,6 +59,7 @@ class LawAdmin(PublishableAdmin):
         if db_field.name in ("title", "citation", "stopped_at", "dates_note"):
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     fieldsets = [
         (
             None,

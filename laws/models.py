@@ -29,6 +29,10 @@ class JurisdictionKind(models.TextChoices):
 class Jurisdiction(Content):
     """Where a law applies: a state (or DC), a city, or the United States."""
 
+    # The states, DC, New York City and the United States are made by a migration: an empty
+    # installation has them, and a restore puts the backup's in their place (qiportal.backup).
+    made_by_migrations = True
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=10, choices=JurisdictionKind.choices)
@@ -41,7 +45,8 @@ class Jurisdiction(Content):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # A state goes only with its cities (as when a restore replaces them all).
+        on_delete=models.RESTRICT,
         related_name="cities",
         limit_choices_to={"kind": JurisdictionKind.STATE},
         help_text="For a city: the state it is in (its map tile shows the city too).",

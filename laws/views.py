@@ -102,7 +102,7 @@ class LawIndexView(PageMetaMixin, TemplateView):
         anchored = set()  # each state's first row is where its tile leads
         for law in laws:
             code = law.jurisdiction.postal_code
-            law.anchor = f"state-{code.lower()}" if code and code not in anchored else ""
+            law.anchor = code.lower() if code and code not in anchored else ""
             anchored.add(code)
         return super().get_context_data(
             tiles=tiles,

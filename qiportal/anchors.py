@@ -18,8 +18,8 @@ PAGE_IDS = {
     "summary-heading", "timeline-caption", "toc-heading",
 }  # fmt: skip
 # Ids the templates make from a slug or a name: "<slug>-heading", "<slug>-q", "faq-topic-<slug>",
-# and form fields' "id_<name>".
-MADE_IDS = re.compile(r"^(?:.+-heading|.+-q|faq-topic-.+|id_.+)$")
+# "state-<postal code>" (a state's place in the table of laws), and form fields' "id_<name>".
+MADE_IDS = re.compile(r"^(?:.+-heading|.+-q|faq-topic-.+|state-.+|id_.+)$")
 
 
 def not_a_page_id(value):

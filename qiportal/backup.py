@@ -122,7 +122,11 @@ def _user_fields(model):
 
 def is_content(model):
     """What an installation is not empty with: content (every content model goes through
-    qiportal.changes and is kept in history), the history itself, and users."""
+    qiportal.changes and is kept in history), the history itself, and users. Not the rows
+    `migrate` makes for content to refer to (`made_by_migrations`, such as the states a law
+    belongs to): a restore puts the backup's in their place."""
+    if getattr(model, "made_by_migrations", False):
+        return False
     return (
         issubclass(model, changes.Content)
         or reversion.is_registered(model)

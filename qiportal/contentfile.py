@@ -59,10 +59,11 @@ def content_counts():
 
 
 def describe(counts):
-    """{Topic: 6, Court: 1} -> '6 topics, 1 court'."""
+    """{Topic: 6, Court: 1, Law: 0} -> '6 topics, 1 court'."""
     return ", ".join(
         f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
         for model, count in counts.items()
+        if count
     )
 
 

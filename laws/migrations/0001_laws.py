@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=100, unique=True)),
                 ('kind', models.CharField(choices=[('state', 'State'), ('city', 'City'), ('federal', 'Federal')], max_length=10)),
                 ('postal_code', models.CharField(blank=True, help_text="For a state or DC: its two-letter postal code, e.g. 'CO'.", max_length=2)),
-                ('state', models.ForeignKey(blank=True, help_text='For a city: the state it is in (its map tile shows the city too).', limit_choices_to={'kind': 'state'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cities', to='laws.jurisdiction')),
+                ('state', models.ForeignKey(blank=True, help_text='For a city: the state it is in (its map tile shows the city too).', limit_choices_to={'kind': 'state'}, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name="cities", to='laws.jurisdiction')),
             ],
             options={
                 'ordering': ['name'],

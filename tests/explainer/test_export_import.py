@@ -91,7 +91,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_pages(
     assert client.get("/").status_code == 200
     out = StringIO()
     call_command("import_content", str(file), stdout=out)
-    assert "Imported 14 key terms, 1 introduction, 8 topics" in out.getvalue()
+    assert "Imported 17 key terms, 1 introduction, 8 topics" in out.getvalue()
 
     after = public_pages(client)
     assert after.keys() == before.keys()

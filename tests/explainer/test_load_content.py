@@ -109,7 +109,7 @@ def test_items_staff_added_under_other_slugs_are_reported_and_the_rest_loads(add
     before = rows_of_staff()
     out, err = run()
     assert err == ""
-    assert "Loaded the shipped content: 13 key terms, 1 introduction, 6 topics" in out
+    assert "Loaded the shipped content: 16 key terms, 1 introduction, 6 topics" in out
     assert "29 court cases, 25 relations between cases." in out
     assert (
         "- key term “qualified immunity” (qualified-immunity): already present as "
@@ -129,7 +129,7 @@ def test_items_staff_added_under_other_slugs_are_reported_and_the_rest_loads(add
     assert CourtCase.objects.filter(court=added_by_staff).count() == 30  # filed under theirs
     assert not CourtCase.objects.filter(slug="harlow-v-fitzgerald").exists()
     assert not GlossaryTerm.objects.filter(slug="qualified-immunity").exists()
-    assert GlossaryTerm.objects.count() == 14
+    assert GlossaryTerm.objects.count() == 17
     assert Topic.objects.published().count() == 6
     # The shipped texts link the term staff defined.
     assert 'href="/glossary/#qi"' in Topic.objects.get(slug="what-is-qualified-immunity").body_html

@@ -85,8 +85,9 @@ def test_unknown_address_is_a_styled_404(client):
     [
         ("/", 2),
         ("/faq/", 3),
-        # Its text, answers, cases, neighbours, and the timeline's picture (cases, relations).
-        ("/topics/qualified-immunity-in-the-courts/", 7),
+        # Its text, answers, cases, neighbours, its laws, and the timeline's picture (cases,
+        # relations).
+        ("/topics/qualified-immunity-in-the-courts/", 8),
         # The cases, the relations, and the topics for the filter: none per case or relation.
         ("/timeline/", 3),
         ("/timeline/?kind=relies-on&topic=qualified-immunity-in-the-courts", 3),
@@ -103,7 +104,7 @@ def test_topic_page_queries_do_not_grow_with_its_cases(client, count_queries):
     topic = TopicFactory()
     for _ in range(30):
         CitationFactory().case.topics.add(topic)
-    with count_queries(5):
+    with count_queries(6):  # the topic, its answers, cases and their citations, laws, neighbours
         client.get(topic.get_absolute_url())
 
 

@@ -1,4 +1,4 @@
-"""What an app beside the explainer (the laws, say) adds to the content file and the updates
+"""What an app (the laws, say) adds to the content file and the updates
 feed by registering it, without the explainer knowing it."""
 
 from unittest import mock
@@ -20,16 +20,16 @@ def test_a_registered_section_is_exported_and_loaded_after_the_others(client):
 
     with mock.patch.object(contentfile, "_sections", contentfile.sections()):
         contentfile.register_section(
-            "laws", models=[], export=lambda: [{"slug": "sb-20-217"}], load=load
+            "extra", models=[], export=lambda: [{"slug": "sb-20-217"}], load=load
         )
         exported = contentfile.export_content()
-        assert exported["laws"] == [{"slug": "sb-20-217"}]
+        assert exported["extra"] == [{"slug": "sb-20-217"}]
         for model in reversed(list(contentfile.content_counts())):
             model.objects.all().delete()
         contentfile.import_content(exported)
     # It got its own data, and could find the cases loaded before it.
     assert seen == {"data": [{"slug": "sb-20-217"}], "cases": ["pearson"]}
-    assert "laws" not in contentfile.export_content()  # gone with the patch
+    assert "extra" not in contentfile.export_content()  # gone with the patch
 
 
 def test_a_registered_kind_is_in_the_updates_feed(client):

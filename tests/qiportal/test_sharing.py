@@ -65,6 +65,7 @@ class TestSitemap:
             f"{base}/glossary/",
             f"{base}/cases/",
             f"{base}/timeline/",
+            f"{base}/laws/",
             f"{base}{public_topic.get_absolute_url()}",
             f"{base}{public_case.get_absolute_url()}",
         }
