@@ -53,7 +53,7 @@ class LawIndexView(PageMetaMixin, TemplateView):
         "Where states and cities have barred, limited or left in place qualified immunity, and "
         "the bills that failed: a map and a table, each fact with its source."
     )
-    query_parameters = QueryParameters(sort=choice)
+    query_parameters = QueryParameters(sort=choice, enacted=choice)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -63,9 +63,14 @@ class LawIndexView(PageMetaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         sort = self.request.GET.get("sort", DEFAULT_SORT)
-        self.ignored = [] if sort in SORTS else [("Sort", sort)]
+        enacted = self.request.GET.get("enacted", "")
+        self.ignored = []
         if sort not in SORTS:
+            self.ignored.append(("Order", sort))
             sort = DEFAULT_SORT
+        if enacted and enacted not in LawStatus.values:
+            self.ignored.append(("Enacted?", enacted))
+            enacted = ""
         public = Law.objects.published().order_by("short_name")
         jurisdictions = list(
             Jurisdiction.objects.prefetch_related(
@@ -94,7 +99,12 @@ class LawIndexView(PageMetaMixin, TemplateView):
                     "cities": cities.get(state.pk, []) if state else [],
                 }
             )
-        laws = [law for j in jurisdictions for law in j.public_laws]
+        laws = [
+            law
+            for j in jurisdictions
+            for law in j.public_laws
+            if not enacted or law.enactment == enacted
+        ]
         for j in jurisdictions:
             for law in j.public_laws:
                 law.jurisdiction = j
@@ -112,6 +122,8 @@ class LawIndexView(PageMetaMixin, TemplateView):
             laws=laws,
             sorts=[(key, label) for key, (label, _) in SORTS.items()],
             sort=sort,
+            enacted=enacted,
+            enactments=LawStatus.choices,
             ignored=self.ignored,
             nothing=[j for j in jurisdictions if j.postal_code and not j.public_laws],
             **kwargs,

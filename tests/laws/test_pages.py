@@ -73,9 +73,27 @@ class TestTheMap:
         # A bill that failed says what it would have done.
         assert "Would have barred" in page
 
-    @pytest.mark.parametrize("sort", ["nonsense", "<script>", "a" * 5000, "\x00"])
-    def test_an_unknown_sort_gives_the_usual_page_and_says_so(self, client, shipped_laws, sort):
-        response = client.get("/laws/", {"sort": sort})
+    def test_the_table_filters_by_enactment(self, client, shipped_laws):
+        page = client.get("/laws/", {"enacted": "not-enacted", "sort": "law"}).text
+        rows = re.findall(r'<th scope="row" data-label="Law"><a href="/laws/([^/]+)/">', page)
+        assert sorted(rows) == sorted(
+            Law.objects.published().filter(enactment="not-enacted").values_list("slug", flat=True)
+        )
+        assert "colorado-sb-20-217" not in rows
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            {"sort": "nonsense"},
+            {"sort": "<script>"},
+            {"sort": "a" * 5000},
+            {"sort": "\x00"},
+            {"enacted": "maybe"},
+            {"enacted": "<script>", "sort": "law"},
+        ],
+    )
+    def test_unknown_choices_give_the_usual_page_and_say_so(self, client, shipped_laws, query):
+        response = client.get("/laws/", query)
         assert response.status_code == 200
         assert "Some choices were ignored" in response.text
         assert "<script>" not in response.text.split("<main", 1)[1]
