@@ -52,34 +52,34 @@ class RelationFormSet(BaseInlineFormSet):
         return "This relation is already recorded: the same case and kind are given twice."
 
 
-class LaterRelationInline(admin.StackedInline):
-    """What this case did to earlier cases: Pearson v. Callahan overruled in part Saucier."""
+class RelationInline(admin.StackedInline):
+    """A case's relations, from one end: the subclasses name which end the case is."""
 
     model = CaseRelation
     form = RelationForm
     formset = RelationFormSet
-    fk_name = "from_case"
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class LaterRelationInline(RelationInline):
+    """What this case did to earlier cases: Pearson v. Callahan overruled in part Saucier."""
+
+    fk_name = "from_case"
     autocomplete_fields = ["to_case"]
     fields = ["to_case", *RELATION_FIELDS]
     verbose_name = "relation to an earlier case"
     verbose_name_plural = "How this case acts on earlier cases"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class EarlierRelationInline(admin.StackedInline):
+class EarlierRelationInline(RelationInline):
     """What later cases did to this one, edited here as well: both ends see the relation."""
 
-    model = CaseRelation
-    form = RelationForm
-    formset = RelationFormSet
     fk_name = "to_case"
-    extra = 0
     autocomplete_fields = ["from_case"]
     fields = ["from_case", *RELATION_FIELDS]
     verbose_name = "relation from a later case"
     verbose_name_plural = "How later cases act on this case"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(CourtCase)
