@@ -5,6 +5,7 @@ and the guard against saving over someone else's change. The apps' admin modules
 nothing is registered here.
 """
 
+import datetime
 import json
 
 import reversion
@@ -13,9 +14,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -34,6 +36,43 @@ from qiportal.markup import check_length
 TIMESTAMPS = ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]})
 
 
+class WallClockDateTimeField(forms.SplitDateTimeField):
+    """
+    A date and time typed as the portal's clocks show it. When the clocks go back, an hour's
+    times happen twice (1:30 on 1 November 2026 in Denver): the time the form was opened with is
+    read as the moment it stands for, so an item dated in that hour saves unchanged; a new time
+    in that hour, or one skipped when the clocks go forward, is refused in words.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = None  # the stored moment, set by the form for each item
+
+    def compress(self, data_list):
+        if data_list and self.kept and None not in data_list:
+            typed = datetime.datetime.combine(*data_list)
+            if typed == timezone.localtime(self.kept).replace(tzinfo=None):
+                return self.kept
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            typed = datetime.datetime.combine(*data_list)
+            zone = timezone.get_current_timezone()
+            when = date_format(typed, "j F Y, H:i")
+            first, second = (typed.replace(tzinfo=zone, fold=fold) for fold in (0, 1))
+            twice = first.utcoffset() > second.utcoffset()
+            happens, clocks = (
+                ("happens twice", "go back") if twice else ("never happens", "go forward")
+            )
+            raise forms.ValidationError(
+                f"{when} {happens} in {zone}: the clocks {clocks} an hour then. "
+                "Choose a time outside that hour.",
+                code="ambiguous_timezone",
+            ) from error
+
+
 class ConcurrentEditForm(forms.ModelForm):
     """
     Refuses to overwrite what someone else saved after this form was opened.
@@ -47,6 +86,9 @@ class ConcurrentEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, WallClockDateTimeField):
+                field.kept = getattr(self.instance, name, None)
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
 
@@ -292,6 +334,10 @@ def record_in_history(request, model, ids, comment):
 
 class PublishableAdmin(MarkdownEditorMixin, HistoryAdmin):
     form = ConcurrentEditForm
+    formfield_overrides = {
+        **MarkdownEditorMixin.formfield_overrides,
+        models.DateTimeField: {"form_class": WallClockDateTimeField, "widget": AdminSplitDateTime},
+    }
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish_now", "unpublish"]
 

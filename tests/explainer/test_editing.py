@@ -140,10 +140,15 @@ def edit(client, url, **changes):
 
 
 class TestPublicationDates:
-    """An item is dated when it goes public, not when its draft was begun. (Today is the real
-    day: the editor's session was opened on it.)"""
+    """An item is dated when it goes public, not when its draft was begun. ("Today" is noon
+    tomorrow: after the editor's session was opened, and never in an hour that the clocks
+    repeat or skip, which these tests do not mean to meet.)"""
 
-    TODAY = timezone.now().replace(microsecond=0) + timedelta(minutes=5)
+    TODAY = (
+        (timezone.localtime() + timedelta(days=1))
+        .replace(hour=12, minute=0, second=0, microsecond=0)
+        .astimezone(UTC)
+    )
     MONTH_AGO = TODAY - timedelta(days=30)
 
     def feed_entry(self, client, name):
@@ -204,6 +209,38 @@ class TestPublicationDates:
         assert response.status_code == 302
         topic.refresh_from_db()
         assert topic.published_at == later
+
+
+class TestClocksGoingBack:
+    """On 1 November 2026 Denver's clocks go back from 2:00 to 1:00: 1:30 happens twice."""
+
+    FIRST_ONE_THIRTY = datetime(2026, 11, 1, 7, 30, tzinfo=UTC)  # 1:30 daylight time
+    SECOND_ONE_THIRTY = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)  # 1:30 standard time
+
+    @pytest.mark.parametrize("moment", [FIRST_ONE_THIRTY, SECOND_ONE_THIRTY])
+    def test_an_item_dated_in_the_repeated_hour_saves_unchanged(self, admin_user_client, moment):
+        topic = TopicFactory(draft=True, published_at=moment)
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        assert edit(admin_user_client, url, title="Retitled").status_code == 302
+        topic.refresh_from_db()
+        assert (topic.title, topic.published_at) == ("Retitled", moment)
+
+    @pytest.mark.parametrize(
+        ("day", "hour", "words"),
+        [
+            ("2026-11-01", "01:30:00", "1 November 2026, 01:30 happens twice in America/Denver"),
+            ("2026-03-08", "02:30:00", "8 March 2026, 02:30 never happens in America/Denver"),
+        ],
+    )
+    def test_a_new_time_the_clocks_repeat_or_skip_is_refused_in_words(
+        self, admin_user_client, day, hour, words
+    ):
+        topic = TopicFactory(draft=True)
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        response = edit(admin_user_client, url, published_at_0=day, published_at_1=hour)
+        assert response.status_code == 200
+        assert words in response.text
+        assert "Choose a time outside that hour." in response.text
 
 
 class TestHistory:
