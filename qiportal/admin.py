@@ -7,6 +7,7 @@ nothing is registered here.
 
 import datetime
 import json
+from urllib.parse import urlencode
 
 import reversion
 from adminsortable2.admin import SortableAdminMixin
@@ -21,6 +22,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -132,6 +134,19 @@ class OnePathAdmin(admin.ModelAdmin):
             return super().delete_view(*args, **kwargs)
 
 
+class PagePreviewWidget(AdminMarkdownxWidget):
+    """markdownx's editor, whose live preview names the text it shows, so that the preview
+    renders it as the page will (qiportal.editor.MarkdownPreviewView)."""
+
+    preview_path = ""
+
+    def add_markdownx_attrs(self, attrs):
+        attrs = AdminMarkdownxWidget.add_markdownx_attrs(attrs)
+        if self.preview_path:
+            attrs["data-markdownx-urls-path"] = self.preview_path
+        return attrs
+
+
 class MarkdownEditorMixin:
     """
     The markdownx editor, with its live preview, for every Markdown field, which refuses a text
@@ -141,8 +156,16 @@ class MarkdownEditorMixin:
     """
 
     formfield_overrides = {
-        MarkdownxField: {"widget": AdminMarkdownxWidget, "validators": [check_length]}
+        MarkdownxField: {"widget": PagePreviewWidget, "validators": [check_length]}
     }
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        query = urlencode({"text": self.model._meta.label_lower, "item": obj.pk if obj else ""})
+        for field in form.base_fields.values():
+            if isinstance(field.widget, PagePreviewWidget):
+                field.widget.preview_path = f"{reverse('markdownx_preview')}?{query}"
+        return form
 
     class Media:
         css = {"all": ["editor/editor.css"]}

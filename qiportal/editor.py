@@ -3,7 +3,8 @@ The Markdown editor's two endpoints, for staff only.
 
 django-markdownx ships its preview and upload views open to anyone, and its upload trusts the
 content type and file name the browser sends. These replacements answer staff alone (403 for
-everyone else), render the preview with the site's own pipeline, and accept only PNG, JPEG, GIF
+everyone else), render the preview as the page will show it (the text's own save path: Markdown,
+sanitising, then its citation links and key-term definitions), and accept only PNG, JPEG, GIF
 and WebP files that Pillow confirms are the image they claim to be, saved under a name whose
 extension comes from the detected format, never from the upload. An image with more pixels than
 MARKDOWNX_UPLOAD_MAX_PIXELS is refused from its header, before anything decodes it.
@@ -11,6 +12,7 @@ MARKDOWNX_UPLOAD_MAX_PIXELS is refused from its header, before anything decodes 
 
 import warnings
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,7 @@ from markdownx.forms import ImageForm
 from PIL import Image
 
 from qiportal.markup import check_length, render_markdown
+from qiportal.texts import RenderedText
 
 # Pillow format name -> (the content type it must have been sent as, the file extension).
 IMAGE_FORMATS = {
@@ -44,7 +47,13 @@ class StaffOnlyMixin(UserPassesTestMixin):
 
 
 class MarkdownPreviewView(StaffOnlyMixin, View):
-    """The editor's live preview: the same HTML readers will get."""
+    """
+    The editor's live preview: the same HTML readers will get. The editor's form names its text
+    in the preview's address (`?text=explainer.topic&item=7`: qiportal.admin's widget): the text
+    is rendered by that model's save path, on the item as stored (its address prefixes the
+    page's anchors) or, for an item not saved yet, on a new one. Without a name, or for one the
+    user may not see, it is the Markdown alone, sanitised.
+    """
 
     def post(self, request):
         content = request.POST.get("content")
@@ -59,7 +68,31 @@ class MarkdownPreviewView(StaffOnlyMixin, View):
                 error.message,
             )
             return HttpResponseBadRequest(message, content_type="text/html; charset=utf-8")
-        return HttpResponse(render_markdown(content), content_type="text/html; charset=utf-8")
+        return HttpResponse(self.render(content), content_type="text/html; charset=utf-8")
+
+    def render(self, content):
+        text = self.text()
+        if text is None:
+            return render_markdown(content)
+        setattr(text, text.text_source, content)
+        text.render()
+        return getattr(text, text.text_html)
+
+    def text(self):
+        """The item whose text is previewed (not saved), or None."""
+        label, item = self.request.GET.get("text", ""), self.request.GET.get("item", "")
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            return None
+        opts = model._meta
+        if not issubclass(model, RenderedText) or not self.request.user.has_perm(
+            f"{opts.app_label}.view_{opts.model_name}"
+        ):
+            return None
+        if item.isdigit():
+            return model._base_manager.filter(pk=item).first() or model()
+        return model()
 
 
 class CheckedImageForm(ImageForm):

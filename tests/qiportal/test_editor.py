@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests.factories import CitationFactory, CourtCaseFactory, GlossaryTermFactory, TopicFactory
 from tests.qiportal.hostile import HOSTILE_MARKDOWN
 from tests.qiportal.test_markup import assert_safe
 
@@ -108,6 +109,35 @@ class TestPreview:
         response = staff_client.post(PREVIEW, {"content": "# Title\n\n*hi*"})
         assert response.status_code == 200
         assert response.text == "<h3>Title</h3>\n<p><em>hi</em></p>"
+
+    def test_the_preview_is_what_the_saved_page_shows(self, staff_client):
+        """Citation links and key-term definitions included, by the save path itself."""
+        cited = CitationFactory(case=CourtCaseFactory(slug="pearson"), volume=555, page=223)
+        GlossaryTermFactory(term="clearly established", definition="Settled *beforehand*.")
+        topic = TopicFactory(slug="in-court")
+        body = f"Pearson, {cited}, asks whether the right was clearly established."
+        form = staff_client.get(f"/admin/explainer/topic/{topic.pk}/change/").text
+        preview_path = form.split('data-markdownx-urls-path="')[1].split('"')[0]
+        preview = staff_client.post(preview_path.replace("&amp;", "&"), {"content": body})
+        topic.body = body
+        topic.save()
+        topic.refresh_from_db()
+        assert 'href="/cases/pearson/"' in preview.text
+        assert "Settled <em>beforehand</em>." in preview.text
+        assert preview.text == topic.body_html
+
+    def test_a_text_the_user_may_not_see_is_previewed_as_markdown_alone(
+        self, staff_outside_editors, client
+    ):
+        CitationFactory(case=CourtCaseFactory(slug="pearson"), volume=555, page=223)
+        client.force_login(staff_outside_editors)
+        response = client.post(f"{PREVIEW}?text=cases.courtcase&item=", {"content": "555 U.S. 223"})
+        assert response.text == "<p>555 U.S. 223</p>"
+
+    @pytest.mark.parametrize("label", ["nothing", "auth.user", "explainer.nosuchmodel", "a.b.c"])
+    def test_a_text_that_is_not_one_is_previewed_as_markdown_alone(self, staff_client, label):
+        response = staff_client.post(f"{PREVIEW}?text={label}&item=1", {"content": "*hi*"})
+        assert (response.status_code, response.text) == (200, "<p><em>hi</em></p>")
 
     @pytest.mark.parametrize("source", HOSTILE_MARKDOWN)
     def test_hostile_markdown_is_sanitised(self, staff_client, source):
