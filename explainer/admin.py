@@ -15,11 +15,12 @@ from qiportal.admin import (
     PublishableAdmin,
     PublishStateFilter,
     ReviewMixin,
+    WorkingCopyAdmin,
 )
 
 
 @admin.register(Introduction)
-class IntroductionAdmin(MarkdownEditorMixin, HistoryAdmin):
+class IntroductionAdmin(WorkingCopyAdmin, MarkdownEditorMixin, HistoryAdmin):
     """One introduction: it can be changed, not added twice or deleted."""
 
     form = ConcurrentEditForm

@@ -9,6 +9,7 @@ from laws.models import Law
 from qiportal.anchors import not_a_page_id
 from qiportal.changes import Content
 from qiportal.publishing import (
+    Approvable,
     Publishable,
     PublishableQuerySet,
     PublishedAndReviewedQuerySet,
@@ -20,7 +21,7 @@ from qiportal.texts import RenderedText
 
 # Rendered HTML is left out of history: restoring a version renders it again.
 @reversion.register(exclude=["body_html"])
-class Introduction(RenderedText, Content):
+class Introduction(RenderedText, Approvable, Content):
     """The portal's title and the opening text at the top of the explainer."""
 
     text_links = ("citations",)

@@ -12,17 +12,21 @@ from urllib.parse import urlencode
 import reversion
 from adminsortable2.admin import SortableAdminMixin
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -32,8 +36,10 @@ from reversion.errors import RevertError
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from qiportal import changes, history
+from qiportal import changes, history, workingcopies
 from qiportal.markup import check_length
+from qiportal.models import WorkingCopy
+from qiportal.publishing import Publishable, PublishState
 
 TIMESTAMPS = ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]})
 
@@ -85,6 +91,8 @@ class ConcurrentEditForm(forms.ModelForm):
     """
 
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The item's working copy, set by the admin: the form then shows and guards the copy.
+    working_copy = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,13 +100,19 @@ class ConcurrentEditForm(forms.ModelForm):
             if isinstance(field, WallClockDateTimeField):
                 field.kept = getattr(self.instance, name, None)
         if self.instance.pk:
-            self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
+            self.fields["opened_version"].initial = self.version()
+
+    def version(self):
+        """What was saved last, as stored now: the working copy's save, or the item's."""
+        if self.working_copy is not None:
+            return f"copy:{self.working_copy.updated_at.isoformat()}"
+        return self.instance.updated_at.isoformat()
 
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk:
             return cleaned
-        current = self.instance.updated_at.isoformat()  # as stored now
+        current = self.version()
         opened = self.data.get(self.add_prefix("opened_version"))
         if opened and opened != current:
             self.data = self.data.copy()
@@ -107,13 +121,21 @@ class ConcurrentEditForm(forms.ModelForm):
         return cleaned
 
     def conflict_message(self):
-        when = date_format(timezone.localtime(self.instance.updated_at), "j F Y, H:i")
-        latest = (
-            Version.objects.get_for_object(self.instance).select_related("revision__user").first()
-        )
-        who = latest.revision.user if latest and latest.revision.user else "someone else"
+        name = self.instance._meta.verbose_name
+        if self.working_copy is not None:
+            when = date_format(timezone.localtime(self.working_copy.updated_at), "j F Y, H:i")
+            who = self.working_copy.changed_by or "someone else"
+            name = f"{name}'s working copy"
+        else:
+            when = date_format(timezone.localtime(self.instance.updated_at), "j F Y, H:i")
+            latest = (
+                Version.objects.get_for_object(self.instance)
+                .select_related("revision__user")
+                .first()
+            )
+            who = latest.revision.user if latest and latest.revision.user else "someone else"
         return (
-            f"Not saved: {who} changed this {self.instance._meta.verbose_name} at {when}, after "
+            f"Not saved: {who} changed this {name} at {when}, after "
             "you opened it. Your version is still in the form below. Open the history in a new "
             "tab to see their change; then press Save again to replace it with yours, or copy "
             "what you need and reload."
@@ -316,6 +338,338 @@ class HistoryAdmin(OnePathAdmin, CompareVersionAdmin):
         return form
 
 
+class WorkingCopyAdmin:
+    """
+    Changes to what readers see go through a working copy (qiportal.workingcopies).
+
+    On a published item (or the introduction), "Save draft" keeps the change as the item's
+    working copy and "Submit for review" asks a reviewer to publish it; the live item stays as
+    it is. The form shows the working copy while there is one. While settings.REQUIRE_REVIEW is
+    on, a save that would change what readers see (a published item saved, a draft or new item
+    made public, by the form, a list action or a crafted POST) is refused with a 403; with it
+    off, "Save" publishes as before. The working copy's page (`working_copy_view`) shows the
+    differences from the live item, and publishes, schedules, sends back or discards it.
+    """
+
+    change_form_template = "admin/qiportal/working_copy_change_form.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/working-copy/",
+                self.admin_site.admin_view(self.working_copy_view),
+                name=f"{opts.app_label}_{opts.model_name}_working_copy",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.working_copy = workingcopies.copy_of(obj)
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if issubclass(self.model, Publishable) and not workingcopies.may_publish_directly(
+            request.user
+        ):
+            fields += ["status"]  # published by a reviewer's approval
+        return fields
+
+    def message_user(self, request, *args, **kwargs):
+        if not getattr(request, "rehearsing", False):  # a rehearsed save says nothing
+            super().message_user(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.approved_on = None  # this version was not approved by a second person
+        super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for name in self.refused_actions(request):
+            actions.pop(name, None)
+        return actions
+
+    def refused_actions(self, request):
+        """List actions that would publish without review: none while it is not required;
+        publishing from the list while it is; unpublishing too, but for reviewers."""
+        if workingcopies.may_publish_directly(request.user):
+            return set()
+        if request.user.has_perm(workingcopies.PUBLISH_RIGHT):
+            return {"publish_now"}
+        return {"publish_now", "unpublish"}
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and request.POST.get("action") in self.refused_actions(request):
+            raise PermissionDenied("Publishing from the list needs a reviewer's approval.")
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        direct = workingcopies.may_publish_directly(request.user)
+        if getattr(request, "history_restored", None) is not None:  # a version, in its form
+            if request.method == "POST" and not direct and obj and workingcopies.is_live(obj):
+                raise PermissionDenied(
+                    "Reverting a live item needs a reviewer: open the version, copy what you "
+                    "need into the item's form, and submit it for review."
+                )
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        copy = workingcopies.copy_of(obj)
+        context = {**(extra_context or {}), **self.copy_context(request, obj, copy, direct)}
+        if request.method == "POST":
+            keeping = {"_savecopy", "_submitcopy"} & set(request.POST)
+            if keeping or (copy is not None and direct):
+                if obj is None or not self.has_change_permission(request, obj):
+                    raise PermissionDenied
+                return self.keep_copy(
+                    request, obj, copy, object_id, form_url, context, "_submitcopy" in keeping
+                )
+            if not direct and (
+                (obj is not None and (workingcopies.is_live(obj) or copy is not None))
+                or request.POST.get("status") == PublishState.PUBLISHED
+            ):
+                raise PermissionDenied(
+                    "A change readers would see is published by a reviewer: save it as a "
+                    "draft and submit it for review."
+                )
+            return super().changeform_view(request, object_id, form_url, context)
+        if copy is None:
+            return super().changeform_view(request, object_id, form_url, context)
+        with changes.rehearsal():  # the form shows the working copy
+            workingcopies.apply(copy)
+            response = super().changeform_view(request, object_id, form_url, context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    def copy_context(self, request, obj, copy, direct):
+        live = obj is not None and workingcopies.is_live(obj)
+        return {
+            "working_copy": copy,
+            "working_copy_url": copy and self.working_copy_url(copy),
+            "offers_copy": obj is not None and (live or copy is not None),
+            "offers_submit": obj is not None and not direct,
+            "saves_publish": direct or not (live or copy is not None),
+        }
+
+    def working_copy_url(self, copy):
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_working_copy",
+            args=[quote(copy.object_id)],
+        )
+
+    def keep_copy(self, request, obj, copy, object_id, form_url, context, submit):
+        """Save the form in a rehearsal and keep what it saved as the working copy; a form with
+        errors comes back with them, as typed."""
+        captured = None
+        request.rehearsing = True
+        try:
+            with changes.rehearsal():
+                if copy is not None:
+                    workingcopies.apply(copy)
+                response = super().changeform_view(request, object_id, form_url, context)
+                if response.status_code == 302:
+                    item = self.model._default_manager.get(pk=obj.pk)
+                    if submit and isinstance(item, Publishable):
+                        # What is submitted is the item made public (at its time, if later).
+                        item.status = PublishState.PUBLISHED
+                        item.save()
+                    captured = workingcopies.capture(item)
+                elif hasattr(response, "render"):
+                    response.render()
+        finally:
+            request.rehearsing = False
+        if captured is None:
+            return response
+        copy = workingcopies.keep(obj, captured, request.user, submit=submit)
+        if workingcopies.may_publish_directly(request.user) and not (
+            {"_savecopy", "_submitcopy"} & set(request.POST)
+        ):
+            workingcopies.publish(copy, request.user)
+            self.message_user(request, f"Published the changes to “{obj}”.", messages.SUCCESS)
+            return redirect(request.path)
+        if submit:
+            said = f"Submitted the changes to “{obj}” for review: readers see them once approved."
+        else:
+            said = f"Saved your changes to “{obj}” as a working copy: readers see the live page."
+        self.message_user(request, said, messages.SUCCESS)
+        return redirect(request.path)
+
+    def working_copy_view(self, request, object_id):
+        """The working copy's differences from the live item, and what may be done with it."""
+        content_type = ContentType.objects.get_for_model(self.model)
+        copy = get_object_or_404(
+            WorkingCopy, content_type=content_type, object_id=unquote(object_id)
+        )
+        item = workingcopies.item_of(copy)
+        if not self.has_view_or_change_permission(request, item):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.decide(request, copy, item)
+        allowed, why_not = workingcopies.may_approve(request.user, copy)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Changes to {copy.object_repr}",
+            "copy": copy,
+            "item": item,
+            "differences": differences(copy, item) if item is not None else [],
+            "may_approve": allowed and item is not None,
+            "why_not": why_not,
+            "may_decide": self.has_change_permission(request, item),
+            "live_changed": item is not None
+            and getattr(item, "updated_at", None) != copy.live_changed_at,
+            "change_url": item is not None
+            and reverse(
+                f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change",
+                args=[quote(copy.object_id)],
+            ),
+            "copy_version": copy.updated_at.isoformat(),
+            "TIME_ZONE_NAME": settings.TIME_ZONE,
+        }
+        return TemplateResponse(request, "admin/qiportal/working_copy.html", context)
+
+    def decide(self, request, copy, item):
+        here = request.path
+        if request.POST.get("copy_version") != copy.updated_at.isoformat():
+            self.message_user(
+                request,
+                f"Not done: {copy.changed_by or 'someone'} changed this working copy after you "
+                "opened it. Read the changes again below.",
+                messages.ERROR,
+            )
+            return redirect(here)
+        action = request.POST.get("action")
+        if action == "discard":
+            if not self.has_change_permission(request, item):
+                raise PermissionDenied
+            workingcopies.discard(copy, request.user)
+            self.message_user(request, f"Discarded the changes to “{copy.object_repr}”.")
+            return redirect(self.change_or_list(copy, item))
+        if action == "send-back":
+            allowed, why_not = workingcopies.may_approve(request.user, copy)
+            comment = request.POST.get("comment", "").strip()
+            if not allowed:
+                raise PermissionDenied(why_not)
+            if not comment:
+                self.message_user(
+                    request,
+                    "Say what to change: the comment is what the editor reads.",
+                    messages.ERROR,
+                )
+                return redirect(here)
+            workingcopies.send_back(copy, request.user, comment)
+            self.message_user(request, f"Sent the changes to “{copy.object_repr}” back.")
+            return redirect(here)
+        if action != "publish":
+            return HttpResponseBadRequest(
+                "Choose publish, send-back or discard.", content_type="text/plain; charset=utf-8"
+            )
+        allowed, why_not = workingcopies.may_approve(request.user, copy)
+        if not allowed:
+            if request.user.has_perm(workingcopies.PUBLISH_RIGHT):
+                self.message_user(request, why_not, messages.ERROR)  # their own change
+                return redirect(here)
+            raise PermissionDenied(why_not)
+        if item is None:
+            self.message_user(
+                request,
+                f"“{copy.object_repr}” was deleted after this copy was begun: nothing was "
+                "published. Recover it from its history's “Recover deleted”; this copy is kept.",
+                messages.ERROR,
+            )
+            return redirect(here)
+        note = request.POST.get("note", "").strip()
+        when = publish_time(request.POST.get("publish_at", ""))
+        if when is False:
+            self.message_user(
+                request,
+                "Not published: enter the time as YYYY-MM-DD HH:MM, or leave it empty to "
+                "publish now.",
+                messages.ERROR,
+            )
+            return redirect(here)
+        if when is not None and when > timezone.now():
+            workingcopies.schedule(copy, request.user, when, note)
+            self.message_user(
+                request,
+                f"Approved: “{copy.object_repr}” goes live at "
+                f"{date_format(timezone.localtime(when), 'j F Y, H:i')}.",
+                messages.SUCCESS,
+            )
+            return redirect(here)
+        try:
+            workingcopies.publish(copy, request.user, note)
+        except (workingcopies.ItemGone, RevertError, ProtectedError) as error:
+            self.message_user(request, f"Not published: {error}", messages.ERROR)
+            return redirect(here)
+        self.message_user(
+            request, f"Published the changes to “{copy.object_repr}”.", messages.SUCCESS
+        )
+        return redirect(self.change_or_list(copy, item))
+
+    def change_or_list(self, copy, item):
+        opts = self.model._meta
+        if item is None:
+            return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(copy.object_id)]
+        )
+
+
+def publish_time(typed):
+    """The time typed on the working copy's page (the portal's zone): None when empty, False
+    when it is not a time."""
+    typed = typed.strip()
+    if not typed:
+        return None
+    try:
+        naive = datetime.datetime.strptime(typed.replace("T", " "), "%Y-%m-%d %H:%M")
+        return timezone.make_aware(naive)
+    except ValueError:  # not a time, or one the clocks skip or repeat
+        return False
+
+
+def differences(copy, item):
+    """[(what, field, live value, copy value)] for every field the copy changes, the item's and
+    its rows' (a row added or removed shows all its fields)."""
+    live = {(type(row)._meta.label, str(row.pk)): row for row in workingcopies.rows(item)}
+    found = []
+    for each in serializers.deserialize("json", copy.data, ignorenonexistent=True):
+        obj = each.object
+        key = (obj._meta.label, str(obj.pk))
+        before = live.pop(key, None)
+        what = str(obj)
+        label = obj._meta.verbose_name.capitalize()
+        for field in obj._meta.concrete_fields:
+            if field.primary_key or not field.editable or field.name in SKIPPED_FIELDS:
+                continue
+            new = _shown(obj, field)
+            old = _shown(before, field) if before is not None else ""
+            if new != old:
+                found.append((f"{label}: {what}", field.verbose_name, old, new))
+    for row in live.values():
+        found.append((f"{row._meta.verbose_name.capitalize()}: {row}", "removed", str(row), ""))
+    return found
+
+
+# Not what an editor changes: moved by every save.
+SKIPPED_FIELDS = {"created_at", "updated_at", "approved_on"}
+
+
+def _shown(obj, field):
+    value = getattr(obj, field.attname)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and value is not None:
+        return str(getattr(obj, field.name))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    return "" if value is None else str(value)
+
+
 class PublishStateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
@@ -355,7 +709,7 @@ def record_in_history(request, model, ids, comment):
             reversion.add_to_revision(obj)
 
 
-class PublishableAdmin(MarkdownEditorMixin, HistoryAdmin):
+class PublishableAdmin(WorkingCopyAdmin, MarkdownEditorMixin, HistoryAdmin):
     form = ConcurrentEditForm
     formfield_overrides = {
         **MarkdownEditorMixin.formfield_overrides,

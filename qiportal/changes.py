@@ -49,8 +49,10 @@ def content_changed():
     Call after any change readers could see: the content gets a new version, so every cached
     page is let go, and the next scheduled time is worked out again. Both are dropped now and
     again when the change commits, so no request can cache, under the new version, what the
-    database does not yet hold.
+    database does not yet hold. (Not in a rehearsal: nothing it changes is kept.)
     """
+    if getattr(_local, "rehearsing", 0):
+        return
     cache.delete_many([CONTENT_VERSION_KEY, SCHEDULE_KEY])
     transaction.on_commit(lambda: cache.delete_many([CONTENT_VERSION_KEY, SCHEDULE_KEY]))
 
@@ -122,6 +124,27 @@ def batch():
             effects.carry_out()
     finally:
         _local.effects = None
+
+
+@contextmanager
+def rehearsal():
+    """
+    Changes made inside take their whole path (texts rendered, search entries written) and are
+    undone at the end, cached pages untouched: what a page or a form would show after them
+    (a working copy shown to staff, qiportal.workingcopies). A batch begun outside is left
+    alone; the rehearsal's own is carried out inside it, before the undoing.
+    """
+    outer = getattr(_local, "effects", None)
+    _local.effects = None
+    _local.rehearsing = getattr(_local, "rehearsing", 0) + 1
+    try:
+        with transaction.atomic():
+            with batch():
+                yield
+            transaction.set_rollback(True)
+    finally:
+        _local.rehearsing -= 1
+        _local.effects = outer
 
 
 def save(instance, write):

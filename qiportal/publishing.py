@@ -63,7 +63,23 @@ class PublishableQuerySet(ContentQuerySet):
         return self.update(status=PublishState.DRAFT, updated_at=timezone.now())
 
 
-class Publishable(Content):
+class Approvable(models.Model):
+    """When a second person approved the version readers see (qiportal.workingcopies); empty
+    once anyone changes it without review."""
+
+    approved_on = models.DateField(
+        "reviewed on",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a reviewer approved the version readers see.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(Approvable, Content):
     """Publish state and timestamps."""
 
     status = models.CharField(
@@ -88,6 +104,10 @@ class Publishable(Content):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.date_publication()
+        super().save(*args, **kwargs)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -95,10 +115,6 @@ class Publishable(Content):
         # left the field out: reading it here would cost a query per row).
         instance.stored_status = instance.__dict__.get("status")
         return instance
-
-    def save(self, *args, **kwargs):
-        self.date_publication()
-        super().save(*args, **kwargs)
 
     def date_publication(self):
         """A draft that is published now is dated now, not when it was first written, unless

@@ -15,6 +15,8 @@ texts, cached pages) is brought up to date by `publish_due()`, a step of its own
 - It runs in a thread of its own (`PUBLISH_DUE_IN_BACKGROUND`), never inside a reader's request,
   started by the first request that sees a publication time has come (`check()`, called by the
   page cache middleware on every request). `manage.py publish_due` runs it from a timer too.
+- Working copies approved for a later time (qiportal.workingcopies) are published by the same
+  step, first, each through the one path of every change.
 - When the next publication is, is kept in the cache for at most a minute (`SCHEDULE_KEY`), and
   worked out again from the database, which records what was done: a schedule that a worker
   missed (its state was stored while an editor's save committed) is caught within a minute.
@@ -32,7 +34,7 @@ from django.db import connections
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from qiportal import changes
+from qiportal import changes, workingcopies
 from qiportal.changes import CONTENT_VERSION_KEY, SCHEDULE_KEY
 from qiportal.models import ScheduledPublication
 from qiportal.publishing import Publishable, PublishState
@@ -70,12 +72,14 @@ def awaiting(model, since):
 
 
 def next_publication():
-    """The earliest publication time whose work is still to do, or None."""
+    """The earliest publication time whose work is still to do (an item's, or a working
+    copy's approved for later), or None."""
     since = ScheduledPublication.current().done_through
     times = [
         awaiting(model, since).aggregate(first=Min("published_at"))["first"]
         for model in publishable_models()
     ]
+    times.append(workingcopies.next_due())
     return min((time for time in times if time), default=None)
 
 
@@ -143,6 +147,7 @@ def publish_due():
     if not claimed:
         return None
     try:
+        workingcopies.publish_due(now)  # each in its own batch, kept in its item's history
         since = ScheduledPublication.objects.get(pk=1).done_through
         came_due, effects = {}, changes.Effects()
         for model in publishable_models():

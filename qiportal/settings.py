@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff reading a page whose item has a working copy see the copy (qiportal.workingcopies).
+    "qiportal.workingcopies.StaffSeeWorkingCopies",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its own page.
@@ -201,6 +203,28 @@ CDN_MAX_AGE = env_int("DJANGO_CDN_MAX_AGE", 60)
 # The work of a scheduled publication (links, search, cached pages) runs in a thread of its own,
 # started by the first request after its time, so no reader waits for it (qiportal.scheduling).
 PUBLISH_DUE_IN_BACKGROUND = True
+
+# A change to a published item, or a new item, goes live only when a second person (in the
+# Reviewers group) approves it. Off for a one-person site: editors then publish themselves.
+REQUIRE_REVIEW = env_bool("QIPORTAL_REQUIRE_REVIEW", True)
+
+# Email (reviews: a change submitted, approved or sent back). Printed to the console in
+# development; in production sent by SMTP with these settings from the environment.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "qiportal@localhost")
+# The portal's address, for links in email ("https://qiportal.example.org").
+SITE_URL = os.environ.get("QIPORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The main pages every page links to (header and footer), by URL name.
 NAVIGATION = [

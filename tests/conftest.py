@@ -27,6 +27,9 @@ def _test_settings(settings, tmp_path):
     # What a scheduled publication's time brings is done in the request that sees it, in the
     # test's own transaction (a thread of its own could not see the test's rows).
     settings.PUBLISH_DUE_IN_BACKGROUND = False
+    # A one-person site: saves publish. The tests of review (tests/qiportal/test_review.py)
+    # turn it on, as it is by default.
+    settings.REQUIRE_REVIEW = False
     # Hashed static names need `collectstatic`; tests use the plain names, found in place.
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True

@@ -165,3 +165,61 @@ def test_a_reader_follows_the_doctrine_from_the_timeline_to_a_case_and_back(read
     relation.get_by_role("link", name="Saucier v. Katz").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Saucier v. Katz")
     expect(page.get_by_role("heading", name="What this case started")).to_be_visible()
+
+
+def log_in(staff, username):
+    page = staff.open("/admin/login/?next=/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("a long pass phrase")
+    page.get_by_role("button", name="Log in").click()
+    return page
+
+
+def test_an_editor_submits_a_change_a_reviewer_approves_and_only_then_readers_see_it(
+    browser, site, editor, django_user_model, settings, screenshots
+):
+    settings.REQUIRE_REVIEW = True
+    reviewer = django_user_model.objects.create_user(
+        "reviewer", password="a long pass phrase", is_staff=True
+    )
+    reviewer.groups.add(*Group.objects.filter(name__in=["Editors", "Reviewers"]))
+    topic = Topic.objects.get(slug="what-is-qualified-immunity")
+    sentence = "A sentence that waits for a second reader."
+    staff, checker, reader = Reader(browser, site), Reader(browser, site), Reader(browser, site)
+    try:
+        page = log_in(staff, "editor")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.get_by_role("link", name="Topics").first.click()
+        page.get_by_role("link", name=topic.title, exact=True).click()
+        body = page.locator("#id_body")
+        body.press("Control+End")
+        body.press_sequentially(f"\n\n**{sentence}**")
+        page.get_by_role("button", name="Submit for review").click()
+        expect(page.locator(".messagelist")).to_contain_text("Submitted the changes")
+        expect(page.locator(".working-copy-note")).to_contain_text("Waiting for review")
+        page.screenshot(path=screenshots / "review-editor-form.png", full_page=True)
+
+        public = reader.open(topic.get_absolute_url())
+        expect(public.locator("main strong", has_text=sentence)).to_have_count(0)
+        own = staff.open(topic.get_absolute_url())
+        expect(own.locator(".publish-banner--copy")).to_contain_text("Unpublished changes.")
+        expect(own.locator("main strong", has_text=sentence)).to_be_visible()
+
+        page = log_in(checker, "reviewer")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        waiting = page.locator("#waiting-for-review")
+        waiting.get_by_role("link", name=topic.title).click()
+        expect(page.locator(".working-copy-differences ins")).to_contain_text(sentence)
+        page.screenshot(path=screenshots / "review-differences.png", full_page=True)
+        page.get_by_label("Note for the history").fill("Checked against the seed.")
+        page.get_by_role("button", name="Approve and publish").click()
+        expect(page.locator(".messagelist")).to_contain_text("Published the changes")
+
+        public = reader.open(topic.get_absolute_url())
+        expect(public.locator("main strong", has_text=sentence)).to_be_visible()
+        expect(public.locator(".page-reviewed")).to_contain_text("Reviewed on")
+        assert staff.problems == [] and checker.problems == [] and reader.problems == []
+    finally:
+        staff.close()
+        checker.close()
+        reader.close()

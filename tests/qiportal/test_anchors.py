@@ -18,8 +18,11 @@ ITEM_ANCHOR = re.compile(r"^\{\{ (?:item|topic|term)\.slug \}\}$")
 
 
 def page_ids():
-    """Every id the templates write, a slug or name in it stood in for by 'sample'."""
+    """Every id the public templates write, a slug or name in it stood in for by 'sample'
+    (the admin's pages show no item by its anchor)."""
     for template in TEMPLATES.rglob("*.html"):
+        if template.relative_to(TEMPLATES).parts[0] == "admin":
+            continue
         for found in re.findall(r'\bid="([^"]+)"', template.read_text()):
             if not ITEM_ANCHOR.match(found):
                 yield template.name, re.sub(r"\{\{[^}]*\}\}", "sample", found)
