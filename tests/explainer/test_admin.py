@@ -28,7 +28,8 @@ def topic_form(**overrides):
 def test_topic_form_has_the_markdown_editor(admin_user_client):
     page = admin_user_client.get("/admin/explainer/topic/add/").text
     assert 'markdownx-editor"' in page
-    assert 'data-markdownx-urls-path="/markdownx/markdownify/?text=explainer.topic&amp;item="' in page
+    preview = "/markdownx/markdownify/?text=explainer.topic&amp;item="
+    assert f'data-markdownx-urls-path="{preview}"' in page
     assert "markdownx/js/markdownx" in page
     assert "editor/editor.js" in page
 
