@@ -81,6 +81,9 @@ class Deployment:
             # Plain HTTP on 127.0.0.1: no proxy in front to end TLS.
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_SECURE_COOKIES": "0",
+            # The editor here publishes their own saves (a one-person site): these scenarios
+            # measure a save reaching readers, not review (tests/qiportal/test_review.py).
+            "QIPORTAL_REQUIRE_REVIEW": "0",
             **(extra_env or {}),
         }
         if redis:

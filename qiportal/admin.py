@@ -6,7 +6,9 @@ nothing is registered here.
 """
 
 import datetime
+import difflib
 import json
+import re
 from urllib.parse import urlencode
 
 import reversion
@@ -23,13 +25,14 @@ from django.core import serializers
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.errors import RevertError
@@ -320,6 +323,16 @@ class HistoryAdmin(OnePathAdmin, CompareVersionAdmin):
             opts = self.model._meta
             return redirect(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
         except _RolledBack as shown:
+            kept = getattr(request, "kept_as_copy", None)
+            if kept is not None:  # the restored version, saved as the item's working copy
+                item = self.model._default_manager.get(pk=version.object_id)
+                workingcopies.keep(item, kept, request.user, submit=False)
+                self.message_user(
+                    request,
+                    f"Saved the version of {self.saved_on(version)} as the working copy of "
+                    f"“{item}”: readers see the live page until it is published.",
+                    messages.SUCCESS,
+                )
             return shown.response
 
     def construct_change_message(self, request, form, formsets, add=False):
@@ -387,33 +400,37 @@ class WorkingCopyAdmin:
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        for name in self.refused_actions(request):
-            actions.pop(name, None)
+        if workingcopies.may_publish_directly(request.user):
+            return actions
+        if not workingcopies.may_take_down(request.user):
+            return {}  # each list action changes live items
+        actions.pop("publish_now", None)
         return actions
 
-    def refused_actions(self, request):
-        """List actions that would publish without review: none while it is not required;
-        publishing from the list while it is; unpublishing too, but for reviewers."""
-        if workingcopies.may_publish_directly(request.user):
-            return set()
-        if request.user.has_perm(workingcopies.PUBLISH_RIGHT):
-            return {"publish_now"}
-        return {"publish_now", "unpublish"}
-
     def changelist_view(self, request, extra_context=None):
-        if request.method == "POST" and request.POST.get("action") in self.refused_actions(request):
-            raise PermissionDenied("Publishing from the list needs a reviewer's approval.")
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and action not in self.get_actions(request):
+            raise PermissionDenied(
+                "With review on, list actions that change live items are a reviewer's, and "
+                "publishing goes through review."
+            )
         return super().changelist_view(request, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and workingcopies.is_live(obj)
+            and not workingcopies.may_take_down(request.user)
+        ):
+            return False  # a live item is deleted by a reviewer, with review on
+        return super().has_delete_permission(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         direct = workingcopies.may_publish_directly(request.user)
         if getattr(request, "history_restored", None) is not None:  # a version, in its form
             if request.method == "POST" and not direct and obj and workingcopies.is_live(obj):
-                raise PermissionDenied(
-                    "Reverting a live item needs a reviewer: open the version, copy what you "
-                    "need into the item's form, and submit it for review."
-                )
+                return self.revert_as_copy(request, obj, object_id, form_url, extra_context)
             return super().changeform_view(request, object_id, form_url, extra_context)
         copy = workingcopies.copy_of(obj)
         context = {**(extra_context or {}), **self.copy_context(request, obj, copy, direct)}
@@ -442,6 +459,22 @@ class WorkingCopyAdmin:
             if hasattr(response, "render"):
                 response.render()
         return response
+
+    def revert_as_copy(self, request, obj, object_id, form_url, extra_context):
+        """With review on, reverting a live item keeps the version as its working copy: the
+        form saves it (restore_view has put the version in place), its rows are read, and
+        restore_view undoes it all and keeps what was read."""
+        request.rehearsing = True
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        finally:
+            request.rehearsing = False
+        if response.status_code != 302:
+            return response
+        request.kept_as_copy = workingcopies.capture(self.model._default_manager.get(pk=obj.pk))
+        opts = self.model._meta
+        change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+        raise _RolledBack(redirect(change))
 
     def copy_context(self, request, obj, copy, direct):
         live = obj is not None and workingcopies.is_live(obj)
@@ -649,10 +682,30 @@ def differences(copy, item):
             new = _shown(obj, field)
             old = _shown(before, field) if before is not None else ""
             if new != old:
-                found.append((f"{label}: {what}", field.verbose_name, old, new))
+                found.append((f"{label}: {what}", field.verbose_name, *marked(old, new)))
     for row in live.values():
-        found.append((f"{row._meta.verbose_name.capitalize()}: {row}", "removed", str(row), ""))
+        where = f"{row._meta.verbose_name.capitalize()}: {row}"
+        found.append((where, "removed", *marked(str(row), "")))
     return found
+
+
+def marked(old, new):
+    """`old` and `new` as HTML, the words removed from `old` in <del>, the words added in
+    `new` in <ins>, the rest as it is: a reviewer finds the one changed word in a long text."""
+    before, after = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    left, right = [], []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        removed, added = "".join(before[i1:i2]), "".join(after[j1:j2])
+        if tag == "equal":
+            left.append(escape(removed))
+            right.append(escape(added))
+            continue
+        if removed:
+            left.append(format_html("<del>{}</del>", removed))
+        if added:
+            right.append(format_html("<ins>{}</ins>", added))
+    return tuple(mark_safe("".join(side).replace("\n", "<br>")) for side in (left, right))
 
 
 # Not what an editor changes: moved by every save.
@@ -752,7 +805,15 @@ class PublishableAdmin(WorkingCopyAdmin, MarkdownEditorMixin, HistoryAdmin):
 
 
 class DragAndDropOrder(SortableAdminMixin):
-    """Order set by dragging rows in the list (django-admin-sortable2), kept in the history."""
+    """Order set by dragging rows in the list (django-admin-sortable2), kept in the history.
+    With review on, the order readers see is a reviewer's to change."""
+
+    def update_order(self, request):
+        if not workingcopies.may_take_down(request.user):
+            return HttpResponseForbidden(
+                "With review on, only a reviewer (the Reviewers group) changes the order."
+            )
+        return super().update_order(request)
 
     def _update_order(self, updated_items, extra_model_filters):
         with changes.batch(), reversion.create_revision():

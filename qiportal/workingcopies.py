@@ -137,6 +137,12 @@ def may_publish_directly(user):
     return not settings.REQUIRE_REVIEW
 
 
+def may_take_down(user):
+    """Whether `user` may change live items without a working copy: delete, unpublish or
+    reorder them (to take a wrong page down at once). With review on, reviewers only."""
+    return not settings.REQUIRE_REVIEW or user.has_perm(PUBLISH_RIGHT)
+
+
 def may_approve(user, copy):
     """(True, "") or (False, why not) for `user` publishing `copy`."""
     if not settings.REQUIRE_REVIEW:

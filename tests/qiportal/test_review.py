@@ -1,17 +1,20 @@
 """Working copies of published items and review before publishing (qiportal.workingcopies)."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
 from cases.models import Citation, CourtCase
 from explainer.models import Introduction, Topic
+from laws.models import Law
 from qiportal import scheduling, workingcopies
 from qiportal.models import WorkingCopy
 from qiportal.publishing import PublishState
@@ -98,13 +101,13 @@ class TestWorkingCopies:
         assert WorkingCopy.objects.count() == 1
         assert "Copied again." in editor.get(topic.get_absolute_url()).text
 
-    def test_differences_name_the_field_with_both_values(self, editor):
-        topic = TopicFactory(title="Live title", body="Live words.")
-        save(editor, topic, "_savecopy", title="New title")
+    def test_differences_mark_the_changed_words_in_the_changed_fields(self, editor):
+        topic = TopicFactory(title="Live title", body="One <b>two</b> three.\nFour five.")
+        save(editor, topic, "_savecopy", body="One <b>two</b> THREE.\nFour five.")
         page = editor.get(copy_url(topic)).text
-        assert "<del>Live title</del>" in page
-        assert "<ins>New title</ins>" in page
-        assert "Live words." not in page  # unchanged fields are not listed
+        assert "One &lt;b&gt;two&lt;/b&gt; <del>three.</del><br>Four five." in page
+        assert "One &lt;b&gt;two&lt;/b&gt; <ins>THREE.</ins><br>Four five." in page
+        assert "<td>Title</td>" not in page  # an unchanged field is not listed
 
     def test_an_editor_cannot_publish_by_the_form_a_list_action_or_a_crafted_post(
         self, editor, committed
@@ -122,6 +125,53 @@ class TestWorkingCopies:
         save(editor, topic, "_submitcopy", body="Submitted.")
         assert decide(editor, topic, "publish").status_code == 403
         assert Topic.objects.get(pk=topic.pk).body == "Live words."
+
+    def test_an_editor_cannot_delete_reorder_or_act_on_live_items_from_the_list(
+        self, editor, reviewer
+    ):
+        live, second, draft = TopicFactory(), TopicFactory(), TopicFactory(draft=True)
+        assert (
+            editor.post(f"/admin/explainer/topic/{live.pk}/delete/", {"post": "yes"}).status_code
+            == 403
+        )
+        assert Topic.objects.filter(pk=live.pk).exists()
+        assert 'name="action"' not in editor.get("/admin/explainer/topic/").text
+        for action in ("delete_selected", "unpublish", "mark_reviewed"):
+            posted = {"action": action, "_selected_action": [live.pk], "post": "yes"}
+            assert editor.post("/admin/explainer/topic/", posted).status_code == 403
+        assert Topic.objects.get(pk=live.pk).status == PublishState.PUBLISHED
+        order = {"updatedItems": [[live.pk, second.position], [second.pk, live.pk]]}
+        moved = editor.post(
+            "/admin/explainer/topic/adminsortable2_update/", order, content_type="application/json"
+        )
+        assert moved.status_code == 403
+        assert Topic.objects.get(pk=live.pk).position == live.position
+        # A draft is the editor's to delete; a reviewer may take a live page down at once.
+        assert (
+            editor.post(f"/admin/explainer/topic/{draft.pk}/delete/", {"post": "yes"}).status_code
+            == 302
+        )
+        posted = {"action": "unpublish", "_selected_action": [live.pk]}
+        assert reviewer.post("/admin/explainer/topic/", posted).status_code == 302
+        assert Topic.objects.get(pk=live.pk).status == PublishState.DRAFT
+
+    def test_reverting_a_live_item_makes_the_version_a_working_copy(self, editor, reviewer):
+        topic = TopicFactory(body="Careful words.")
+        with time_machine.travel(timezone.now() - timedelta(days=1)):
+            workingcopies.record(topic, editor.user, "Saved.")
+        Topic.objects.filter(pk=topic.pk).update(body="Mistaken words.")
+        topic.refresh_from_db()
+        workingcopies.record(topic, editor.user, "Saved.")
+        careful = Version.objects.get_for_object(topic).last()
+        url = f"/admin/explainer/topic/{topic.pk}/history/{careful.pk}/"
+        response = editor.post(url, form_data(editor.get(url).text))
+        assert response.status_code == 302
+        assert Topic.objects.get(pk=topic.pk).body == "Mistaken words."  # live: as it was
+        assert "Careful words." in WorkingCopy.objects.get().data
+        assert "Careful words." in editor.get(change_url(topic)).text
+        save(editor, topic, "_submitcopy")
+        decide(reviewer, topic, "publish")
+        assert Topic.objects.get(pk=topic.pk).body == "Careful words."
 
     def test_a_reviewer_approves_another_persons_change_and_it_goes_live(
         self, editor, reviewer, committed
@@ -226,6 +276,20 @@ class TestWorkingCopies:
         decide(reviewer, case, "publish")
         assert Citation.objects.filter(case=case).count() == 0
         assert CourtCase.objects.get(pk=case.pk).approved_on is not None
+
+    def test_a_law_copy_keeps_its_answers_until_approved(self, editor, reviewer):
+        call_command("load_laws", stdout=StringIO())
+        law = Law.objects.published().filter(answers__isnull=False).first()
+        answer = law.answers.order_by("pk").first()
+        data = form_data(editor.get(change_url(law)).text, form_id=None)
+        index = next(k for k, v in data.items() if k.endswith("-id") and v == str(answer.pk))
+        data[index.replace("-id", "-answer")] = "A corrected answer."
+        data["_submitcopy"] = "1"
+        data.pop("_save", None)
+        assert editor.post(change_url(law), data).status_code == 302
+        assert "A corrected answer." not in Client().get(law.get_absolute_url()).text
+        decide(reviewer, law, "publish")
+        assert "A corrected answer." in Client().get(law.get_absolute_url()).text
 
     def test_the_introduction_has_working_copies_too(self, editor, reviewer, shipped_content):
         intro = Introduction.objects.get()
