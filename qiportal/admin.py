@@ -777,13 +777,26 @@ class PublishableAdmin(WorkingCopyAdmin, MarkdownEditorMixin, HistoryAdmin):
             obj.published_at = now  # dated when it is saved, not when its form was opened
         super().save_model(request, obj, form, change)
 
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(copy_state=workingcopies.copy_state(self.model))
+        )
+
     @admin.display(description="state", ordering="status")
     def state(self, obj):
         if obj.state == "scheduled":
             when = date_format(timezone.localtime(obj.published_at), "j M Y, H:i")
-            return format_html('<span class="state state--scheduled">Scheduled: {}</span>', when)
-        label = {"draft": "Draft", "published": "Published"}[obj.state]
-        return format_html('<span class="state state--{}">{}</span>', obj.state, label)
+            shown = format_html('<span class="state state--scheduled">Scheduled: {}</span>', when)
+        else:
+            label = {"draft": "Draft", "published": "Published"}[obj.state]
+            shown = format_html('<span class="state state--{}">{}</span>', obj.state, label)
+        copy_state = getattr(obj, "copy_state", None)
+        if copy_state:
+            label = dict(WorkingCopy.State.choices)[copy_state]
+            shown = format_html(
+                '{} <span class="state state--copy">Changes: {}</span>', shown, label
+            )
+        return shown
 
     @admin.action(description="Publish the selected %(verbose_name_plural)s now")
     def publish_now(self, request, queryset):

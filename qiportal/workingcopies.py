@@ -32,7 +32,8 @@ from django.core import serializers
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from reversion.revisions import _follow_relations_recursive, _get_options
@@ -62,6 +63,16 @@ def copy_of(obj):
     return WorkingCopy.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).first()
+
+
+def copy_state(model):
+    """An annotation for rows of `model`: the state of each one's working copy, or None."""
+    return Subquery(
+        WorkingCopy.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        ).values("state")[:1]
+    )
 
 
 def item_of(copy):

@@ -18,7 +18,13 @@ from laws.models import Law
 from qiportal import scheduling, workingcopies
 from qiportal.models import WorkingCopy
 from qiportal.publishing import PublishState
-from tests.factories import CitationFactory, CourtCaseFactory, StaffUserFactory, TopicFactory
+from tests.factories import (
+    CitationFactory,
+    CourtCaseFactory,
+    FAQItemFactory,
+    StaffUserFactory,
+    TopicFactory,
+)
 from tests.forms import form_data
 
 
@@ -290,6 +296,16 @@ class TestWorkingCopies:
         assert "A corrected answer." not in Client().get(law.get_absolute_url()).text
         decide(reviewer, law, "publish")
         assert "A corrected answer." in Client().get(law.get_absolute_url()).text
+
+    def test_a_faq_answer_has_its_copy_and_the_list_says_so(self, editor, reviewer):
+        answer = FAQItemFactory(answer="Live answer.")
+        save(editor, answer, "_submitcopy", answer="Checked answer.")
+        listing = editor.get("/admin/explainer/faqitem/").text
+        assert "Changes: Waiting for review" in listing
+        assert "Checked answer." not in Client().get("/faq/").text
+        decide(reviewer, answer, "publish")
+        assert "Checked answer." in Client().get("/faq/").text
+        assert "Changes:" not in editor.get("/admin/explainer/faqitem/").text
 
     def test_the_introduction_has_working_copies_too(self, editor, reviewer, shipped_content):
         intro = Introduction.objects.get()
