@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 
 from cases.forms import CitationForm, CitationFormSet, search_condition
 from cases.models import CaseRelation, Citation, Court, CourtCase
@@ -127,6 +128,11 @@ class CourtCaseAdmin(PublishableAdmin):
         ("Publishing", {"fields": ["status", "published_at"]}),
         TIMESTAMPS,
     ]
+
+    def dates_to_check(self, obj):
+        yield from super().dates_to_check(obj)
+        if obj.year > timezone.localdate().year:
+            yield f"“{obj}” is dated {obj.year}, a year still to come: check the year decided."
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in ("milestone_detail", "milestone_quote", "milestone_source"):

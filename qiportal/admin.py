@@ -776,6 +776,20 @@ class PublishableAdmin(WorkingCopyAdmin, MarkdownEditorMixin, HistoryAdmin):
         if not change and "published_at" not in form.changed_data and obj.published_at <= now:
             obj.published_at = now  # dated when it is saved, not when its form was opened
         super().save_model(request, obj, form, change)
+        for warning in self.dates_to_check(obj):
+            self.message_user(request, warning, messages.WARNING)
+
+    def dates_to_check(self, obj):
+        """Dates that save but are likely mistakes, in words: they never block a save."""
+        now = timezone.now()
+        when = date_format(timezone.localtime(obj.published_at), "j F Y, H:i T")
+        if obj.status == PublishState.DRAFT and obj.published_at > now:
+            yield (
+                f"“{obj}” is a draft with a publication time still to come ({when}). A draft "
+                "never goes public by itself: set it to Published to schedule it."
+            )
+        if obj.published_at > now + datetime.timedelta(days=365):
+            yield f"“{obj}” has a publication time more than a year away ({when}): check the year."
 
     def get_queryset(self, request):
         return (
@@ -826,7 +840,9 @@ class DragAndDropOrder(SortableAdminMixin):
             return HttpResponseForbidden(
                 "With review on, only a reviewer (the Reviewers group) changes the order."
             )
-        return super().update_order(request)
+        with reversion.create_revision():  # _update_order's revision, with who moved them
+            reversion.set_user(request.user)
+            return super().update_order(request)
 
     def _update_order(self, updated_items, extra_model_filters):
         with changes.batch(), reversion.create_revision():

@@ -359,9 +359,9 @@ class TestOrdering:
         assert response.status_code == 200
         page = client.get("/").text
         assert page.index("Beta section") < page.index("Alpha section")
-        assert Version.objects.get_for_object(first).first().revision.comment == (
-            "Reordered in the list."
-        )
+        revision = Version.objects.get_for_object(first).first().revision
+        assert revision.comment == "Reordered in the list."
+        assert revision.user.is_superuser  # who moved it, named in the history
 
     def test_dragging_answers_reorders_them_within_their_topic(self, admin_user_client, client):
         topic = TopicFactory()

@@ -77,3 +77,41 @@ def test_the_limit_is_a_setting_that_needs_no_migration(admin_user_client, setti
     assert "This text is 101 characters long; a text may have at most 100." in response.text
     # Raises SystemExit if the models differ from their migrations.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+class TestDatesThatAreLikelyMistakes:
+    """Saved, with a warning in words."""
+
+    def messages(self, client, url, **changes):
+        data = form_data(client.get(url).text, form_id=None)
+        data.update(changes)
+        response = client.post(url, data, follow=True)
+        assert response.redirect_chain  # saved
+        return [str(message) for message in response.context["messages"]]
+
+    def test_a_draft_with_a_time_to_come_is_told_it_never_goes_public_by_itself(
+        self, admin_user_client
+    ):
+        topic = TopicFactory(draft=True)
+        said = self.messages(
+            admin_user_client,
+            f"/admin/explainer/topic/{topic.pk}/change/",
+            published_at_0="2099-01-01",
+            published_at_1="12:00:00",
+        )
+        assert any("never goes public by itself" in words for words in said)
+        assert any("more than a year away (1 January 2099" in words for words in said)
+
+    def test_a_case_decided_in_a_year_to_come_is_questioned(self, admin_user_client):
+        case = CourtCaseFactory(name="Future v. Past")
+        url = f"/admin/cases/courtcase/{case.pk}/change/"
+        said = self.messages(admin_user_client, url, year="2031")
+        assert (
+            "“Future v. Past” is dated 2031, a year still to come: check the year decided." in said
+        )
+        assert CourtCase.objects.get(pk=case.pk).year == 2031
+
+    def test_ordinary_dates_say_nothing_of_the_kind(self, admin_user_client):
+        case = CourtCaseFactory()
+        said = self.messages(admin_user_client, f"/admin/cases/courtcase/{case.pk}/change/")
+        assert not any("check the year" in words or "by itself" in words for words in said)

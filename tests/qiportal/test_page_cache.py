@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import path
 from django.utils import timezone
 
-from explainer.models import Topic
+from explainer.models import Introduction, Topic
 from qiportal.parameters import QueryParameters, choice, reads_query
 from qiportal.publishing import PublishState
-from tests.factories import CourtCaseFactory, TopicFactory
+from tests.factories import CourtCaseFactory, FAQItemFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +190,32 @@ class TestStaffAndDraftsAreNeverCached:
         assert client.get(topic.get_absolute_url())["X-Cache"] == "hit"
         response = staff_client.get(topic.get_absolute_url())
         assert "X-Cache" not in response
+
+    @pytest.mark.parametrize("kind", ["topic", "case", "answer", "introduction"])
+    def test_staff_get_an_edit_link_that_readers_never_get_cached_or_not(
+        self, staff_client, client, kind, shipped_content
+    ):
+        item = {
+            "topic": lambda: TopicFactory(),
+            "case": lambda: CourtCaseFactory(),
+            "answer": lambda: FAQItemFactory(),
+            "introduction": lambda: Introduction.objects.get(),
+        }[kind]()
+        url = item.get_absolute_url().split("#")[0]
+        form = f'href="/admin/{item._meta.app_label}/{item._meta.model_name}/{item.pk}/change/"'
+        for _ in range(2):  # a miss, then a hit
+            assert form not in client.get(url).text
+        assert client.get(url)["X-Cache"] == "hit"
+        staff_page = staff_client.get(url).text
+        assert form in staff_page
+        assert form not in client.get(url).text
+
+    def test_staff_without_the_right_to_see_it_get_no_edit_link(
+        self, staff_outside_editors, client
+    ):
+        topic = TopicFactory()
+        client.force_login(staff_outside_editors)
+        assert "/change/" not in client.get(topic.get_absolute_url()).text
 
     def test_any_session_cookie_skips_the_cache(self, client):
         url = TopicFactory().get_absolute_url()
