@@ -47,6 +47,11 @@ from qiportal.publishing import Publishable, PublishState
 TIMESTAMPS = ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]})
 
 
+def zone_name():
+    """The portal's time zone as editors know it: "Mountain Time (America/Denver)"."""
+    return f"{settings.TIME_ZONE_NAME} ({settings.TIME_ZONE})"
+
+
 class WallClockDateTimeField(forms.SplitDateTimeField):
     """
     A date and time typed as the portal's clocks show it. When the clocks go back, an hour's
@@ -58,6 +63,7 @@ class WallClockDateTimeField(forms.SplitDateTimeField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kept = None  # the stored moment, set by the form for each item
+        self.help_text = f"{self.help_text} Times are {zone_name()}.".strip()
 
     def compress(self, data_list):
         if data_list and self.kept and None not in data_list:
@@ -560,7 +566,7 @@ class WorkingCopyAdmin:
                 args=[quote(copy.object_id)],
             ),
             "copy_version": copy.updated_at.isoformat(),
-            "TIME_ZONE_NAME": settings.TIME_ZONE,
+            "zone_name": zone_name(),
         }
         return TemplateResponse(request, "admin/qiportal/working_copy.html", context)
 
@@ -799,7 +805,7 @@ class PublishableAdmin(WorkingCopyAdmin, MarkdownEditorMixin, HistoryAdmin):
     @admin.display(description="state", ordering="status")
     def state(self, obj):
         if obj.state == "scheduled":
-            when = date_format(timezone.localtime(obj.published_at), "j M Y, H:i")
+            when = date_format(timezone.localtime(obj.published_at), "j M Y, H:i T")
             shown = format_html('<span class="state state--scheduled">Scheduled: {}</span>', when)
         else:
             label = {"draft": "Draft", "published": "Published"}[obj.state]

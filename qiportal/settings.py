@@ -248,6 +248,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Denver"
+# TIME_ZONE's everyday name, given wherever an editor types or reads a time.
+TIME_ZONE_NAME = "Mountain Time"
 # English only: no translation machinery on every template variable and date.
 USE_I18N = False
 USE_TZ = True

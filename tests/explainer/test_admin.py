@@ -31,6 +31,7 @@ def test_topic_form_has_the_markdown_editor(admin_user_client):
     preview = "/markdownx/markdownify/?text=explainer.topic&amp;item="
     assert f'data-markdownx-urls-path="{preview}"' in page
     assert "markdownx/js/markdownx" in page
+    assert "Times are Mountain Time (America/Denver)." in page  # typed in the zone named
     assert "editor/editor.js" in page
 
 

@@ -65,7 +65,7 @@ class TestScheduledPublishing:
             TopicFactory(title="Draft one", draft=True)
             page = admin_user_client.get("/admin/explainer/topic/").text
             assert '<span class="state state--published">Published</span>' in page
-            assert "Scheduled: 3 Mar 2030" in page
+            assert "Scheduled: 3 Mar 2030, 05:00 MST" in page  # noon UTC, the zone named
             assert '<span class="state state--draft">Draft</span>' in page
             for state, title in [
                 ("scheduled", "Later one"),
