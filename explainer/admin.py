@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Case, Q, Value, When
 
 from cases.admin import CourtCaseAdmin
 from cases.models import CourtCase
@@ -40,6 +41,19 @@ class TopicAdmin(DragAndDropOrder, ReviewMixin, PublishableAdmin):
     list_display_links = ["title"]
     list_filter = [PublishStateFilter, NeedsReviewFilter]
     search_fields = ["title", "summary", "body"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Topics whose title holds the words come first: the topic picker on an answer's,
+        a case's or a law's form offers them first, and Enter takes the first."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            in_title = Q()
+            for word in search_term.split():
+                in_title &= Q(title__icontains=word)
+            first = Case(When(in_title, then=Value(0)), default=Value(1))
+            results = results.order_by(first, "position")
+        return results, may_have_duplicates
+
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish_now", "unpublish", "mark_reviewed"]
     fieldsets = [

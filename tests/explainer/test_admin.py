@@ -122,3 +122,21 @@ def test_a_topic_with_answers_cannot_be_deleted_by_accident(admin_user_client):
     item = FAQItemFactory()
     page = admin_user_client.get(f"/admin/explainer/topic/{item.topic.pk}/delete/").text
     assert "would require deleting the following protected related objects" in page
+
+
+def test_the_topic_picker_offers_title_matches_first(admin_user_client):
+    TopicFactory(title="What is qualified immunity?", body="Decided by the courts.", position=1)
+    TopicFactory(title="Qualified immunity in the courts", body="Cases.", position=2)
+    found = admin_user_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "explainer",
+            "model_name": "faqitem",
+            "field_name": "topic",
+            "term": "courts",
+        },
+    ).json()["results"]
+    assert [result["text"] for result in found] == [
+        "Qualified immunity in the courts",
+        "What is qualified immunity?",
+    ]
