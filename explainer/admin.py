@@ -15,6 +15,7 @@ from qiportal.admin import (
     NeedsReviewFilter,
     PublishableAdmin,
     PublishStateFilter,
+    PublishStateWithHiddenFilter,
     ReviewMixin,
     WorkingCopyAdmin,
 )
@@ -70,17 +71,23 @@ class TopicAdmin(DragAndDropOrder, ReviewMixin, PublishableAdmin):
 class FAQItemAdmin(DragAndDropOrder, ReviewMixin, PublishableAdmin):
     list_display = ["question", "topic", "state", "last_reviewed", "updated_at"]
     list_display_links = ["question"]
-    list_filter = [PublishStateFilter, NeedsReviewFilter, "topic"]
+    list_filter = [PublishStateWithHiddenFilter, NeedsReviewFilter, "topic"]
     list_select_related = ["topic"]
     search_fields = ["question", "answer"]
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["topic"]
     actions = ["publish_now", "unpublish", "mark_reviewed"]
+
     fieldsets = [
         (None, {"fields": ["question", "slug", "topic", "answer", "opened_version"]}),
         ("Publishing", {"fields": ["status", "published_at", "last_reviewed"]}),
         TIMESTAMPS,
     ]
+
+    def hidden_because(self, obj):
+        if obj.topic.is_public:
+            return None
+        return "its topic is scheduled" if obj.topic.is_scheduled else "its topic is a draft"
 
 
 @admin.register(GlossaryTerm)

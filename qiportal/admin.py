@@ -42,7 +42,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from qiportal import changes, history, workingcopies
 from qiportal.markup import check_length
 from qiportal.models import WorkingCopy
-from qiportal.publishing import Publishable, PublishState
+from qiportal.publishing import Publishable, PublishState, published_condition
 
 TIMESTAMPS = ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]})
 
@@ -748,6 +748,21 @@ class PublishStateFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
+class PublishStateWithHiddenFilter(PublishStateFilter):
+    """For items public only while something else is (an answer and its topic): "Published,
+    but hidden" lists those marked published whose time has come but which readers cannot
+    see."""
+
+    def lookups(self, request, model_admin):
+        return [*super().lookups(request, model_admin), ("hidden", "Published, but hidden")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "hidden":
+            public = queryset.model.objects.published().values("pk")
+            return queryset.filter(published_condition()).exclude(pk__in=public)
+        return super().queryset(request, queryset)
+
+
 class NeedsReviewFilter(admin.SimpleListFilter):
     title = "review"
     parameter_name = "review"
@@ -807,6 +822,10 @@ class PublishableAdmin(WorkingCopyAdmin, MarkdownEditorMixin, HistoryAdmin):
         if obj.state == "scheduled":
             when = date_format(timezone.localtime(obj.published_at), "j M Y, H:i T")
             shown = format_html('<span class="state state--scheduled">Scheduled: {}</span>', when)
+        elif obj.state == "published" and (hidden := self.hidden_because(obj)):
+            shown = format_html(
+                '<span class="state state--hidden">Published, but hidden: {}</span>', hidden
+            )
         else:
             label = {"draft": "Draft", "published": "Published"}[obj.state]
             shown = format_html('<span class="state state--{}">{}</span>', obj.state, label)
@@ -817,6 +836,11 @@ class PublishableAdmin(WorkingCopyAdmin, MarkdownEditorMixin, HistoryAdmin):
                 '{} <span class="state state--copy">Changes: {}</span>', shown, label
             )
         return shown
+
+    def hidden_because(self, obj):
+        """Why readers cannot see `obj` though it is published and its time has come (in
+        words, "its topic is a draft"), or None."""
+        return None
 
     @admin.action(description="Publish the selected %(verbose_name_plural)s now")
     def publish_now(self, request, queryset):

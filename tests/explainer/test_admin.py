@@ -140,3 +140,14 @@ def test_the_topic_picker_offers_title_matches_first(admin_user_client):
         "Qualified immunity in the courts",
         "What is qualified immunity?",
     ]
+
+
+def test_an_answer_under_a_draft_topic_is_shown_as_hidden_not_published(admin_user_client):
+    hidden = FAQItemFactory(question="Under a draft?", topic=TopicFactory(draft=True))
+    shown = FAQItemFactory(question="Under a live topic?")
+    listing = admin_user_client.get("/admin/explainer/faqitem/").text
+    assert "Published, but hidden: its topic is a draft" in listing
+    filtered = admin_user_client.get("/admin/explainer/faqitem/", {"state": "hidden"}).text
+    assert hidden.question in filtered and shown.question not in filtered
+    filtered = admin_user_client.get("/admin/explainer/faqitem/", {"state": "published"}).text
+    assert shown.question in filtered and hidden.question not in filtered
