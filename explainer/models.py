@@ -71,6 +71,8 @@ class Topic(RenderedText, Reviewable, Publishable):
         db_index=True,
         help_text="Order on the explainer: lower numbers come first.",
     )
+    # The order set by dragging: restoring a version or publishing a working copy leaves it.
+    history_keeps = ("position",)
     summary = models.CharField(
         max_length=300,
         help_text="One plain sentence (no Markdown), shown in the table of contents and as the "
@@ -141,6 +143,8 @@ class FAQItem(RenderedText, Reviewable, Publishable):
         db_index=True,
         help_text="Order within its topic: lower numbers come first.",
     )
+    # The order set by dragging: restoring a version or publishing a working copy leaves it.
+    history_keeps = ("position",)
 
     objects = FAQItemQuerySet.as_manager()
 

@@ -97,6 +97,7 @@ def restore(version):
                 stale[type(row)].append(row.pk)
         for stale_model, pks in stale.items():
             stale_model._default_manager.using(db).filter(pk__in=pks).delete()
+    kept = kept_values(model, version.object_id, db)
     left_out = []
     for each in versions:
         gone = _missing_target(each, restoring)
@@ -109,6 +110,9 @@ def restore(version):
             left_out.append(each)
             restoring.discard((each._model, each.object_id))
             continue
+        if each is version:
+            for name, value in kept.items():  # the item comes back in its current order
+                setattr(each._object_version.object, name, value)
         try:
             with transaction.atomic(using=db):
                 each.revert()
@@ -137,3 +141,12 @@ def _missing_target(version, restoring):
         ):
             return field.verbose_name
     return None
+
+
+def kept_values(model, pk, db="default"):
+    """{field: current value} of the fields `model` keeps through a restore (`history_keeps`:
+    the order set by dragging), for the row `pk`; {} when it has none or the row is gone."""
+    names = getattr(model, "history_keeps", ())
+    if not names:
+        return {}
+    return model._default_manager.using(db).filter(pk=pk).values(*names).first() or {}

@@ -129,6 +129,8 @@ def apply(copy):
             item = obj
             # As stored: a draft that its copy publishes is dated when it goes public.
             obj.stored_status = getattr(live, "status", None)
+            for name in getattr(model, "history_keeps", ()):  # the order, as it is now
+                setattr(obj, name, getattr(live, name))
         elif (type(obj), str(obj.pk)) not in own and type(obj)._default_manager.filter(
             pk=obj.pk
         ).exists():

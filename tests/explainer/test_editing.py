@@ -286,6 +286,20 @@ class TestHistory:
         assert "Original, careful text." in page
         assert "A mistaken edit." not in page
 
+    def test_reverting_restores_the_words_and_leaves_the_order_alone(self, admin_user_client):
+        topic = TopicFactory(body="Careful words.", position=1)
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        edit(admin_user_client, url, body="Careful words.")
+        edit(admin_user_client, url, body="Mistaken words.")
+        Topic.objects.filter(pk=topic.pk).update(position=7)  # dragged since
+        careful = Version.objects.get_for_object(topic)[1]
+        revision_url = f"/admin/explainer/topic/{topic.pk}/history/{careful.pk}/"
+        shown = admin_user_client.get(revision_url).text
+        assert admin_user_client.post(revision_url, form_data(shown)).status_code == 302
+        topic.refresh_from_db()
+        assert (topic.body, topic.position) == ("Careful words.", 7)
+        assert Version.objects.get_for_object(topic).first().revision.user is not None
+
     def test_a_deleted_case_is_restored_with_its_citations_and_topics(
         self, admin_user_client, client
     ):

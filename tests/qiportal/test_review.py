@@ -263,6 +263,14 @@ class TestWorkingCopies:
         assert not WorkingCopy.objects.exists()
         assert Topic.objects.get(pk=topic.pk).approved_on is not None
 
+    def test_publishing_a_copy_leaves_the_order_as_it_is_now(self, editor, reviewer):
+        topic = TopicFactory(body="Live words.", position=1)
+        save(editor, topic, "_submitcopy", body="New words.")
+        Topic.objects.filter(pk=topic.pk).update(position=9)  # dragged meanwhile
+        decide(reviewer, topic, "publish")
+        topic.refresh_from_db()
+        assert (topic.body, topic.position) == ("New words.", 9)
+
     def test_a_draft_is_submitted_and_published_by_the_approval(self, editor, reviewer):
         topic = TopicFactory(draft=True, body="New page.")
         save(editor, topic, "_submitcopy")
