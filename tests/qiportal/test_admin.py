@@ -115,3 +115,25 @@ class TestDatesThatAreLikelyMistakes:
         case = CourtCaseFactory()
         said = self.messages(admin_user_client, f"/admin/cases/courtcase/{case.pk}/change/")
         assert not any("check the year" in words or "by itself" in words for words in said)
+
+
+class TestTheIndexSaysWhatNeedsYou:
+    def test_counts_each_with_the_link_to_its_list(self, staff_client):
+        TopicFactory(draft=True)
+        TopicFactory(draft=True)
+        TopicFactory(scheduled=True)
+        CourtCaseFactory(draft=True)
+        page = staff_client.get("/admin/").text
+        assert '<a href="/admin/explainer/topic/?state=draft">2 drafts</a>' in page
+        assert '<a href="/admin/explainer/topic/?state=scheduled">1 scheduled</a>' in page
+        assert '<a href="/admin/cases/courtcase/?state=draft">1 draft</a>' in page
+        # Every topic made here was never reviewed.
+        assert '<a href="/admin/explainer/topic/?review=needed">3 to check</a>' in page
+
+    def test_recent_changes_are_everyones(self, staff_client, admin_user_client):
+        topic = TopicFactory(title="Changed by the other one")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        data = form_data(admin_user_client.get(url).text, form_id=None)
+        assert admin_user_client.post(url, {**data, "summary": "New."}).status_code == 302
+        recent = staff_client.get("/admin/").text.split('id="recent-changes"')[1]
+        assert "changed topic" in recent and "Changed by the other one" in recent
