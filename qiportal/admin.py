@@ -62,6 +62,12 @@ class WallClockDateTimeField(forms.SplitDateTimeField):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.error_messages["invalid_date"] = (
+            "Enter the date as YYYY-MM-DD, for example 2026-12-01."
+        )
+        self.error_messages["invalid_time"] = "Enter the time as HH:MM, for example 14:30."
+        self.fields[0].error_messages["invalid"] = self.error_messages["invalid_date"]
+        self.fields[1].error_messages["invalid"] = self.error_messages["invalid_time"]
         self.kept = None  # the stored moment, set by the form for each item
         self.help_text = f"{self.help_text} Times are {zone_name()}.".strip()
 
@@ -110,6 +116,36 @@ class ConcurrentEditForm(forms.ModelForm):
                 field.kept = getattr(self.instance, name, None)
         if self.instance.pk:
             self.fields["opened_version"].initial = self.version()
+
+    def validate_unique(self):
+        """Django's "FAQ item with this Slug already exists." names neither the other item
+        nor what to do; this does."""
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except forms.ValidationError as error:
+            self._update_errors(self.reworded(error))
+
+    def reworded(self, error):
+        if not hasattr(error, "error_dict"):
+            return error
+        model = type(self.instance)
+        for name, errors in error.error_dict.items():
+            for index, each in enumerate(errors):
+                if each.code != "unique":
+                    continue
+                field = model._meta.get_field(name)
+                value = getattr(self.instance, field.attname)
+                other = model._default_manager.exclude(pk=self.instance.pk).filter(**{name: value})
+                other = other.first()
+                label = (
+                    "address (slug)" if isinstance(field, models.SlugField) else field.verbose_name
+                )
+                errors[index] = forms.ValidationError(
+                    f"Another {model._meta.verbose_name}, “{other}”, already has the {label} "
+                    f"“{value}”. Choose one of this {model._meta.verbose_name}'s own.",
+                    code="unique",
+                )
+        return error
 
     def version(self):
         """What was saved last, as stored now: the working copy's save, or the item's."""

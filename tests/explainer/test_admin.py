@@ -5,6 +5,7 @@ import pytest
 from explainer.models import FAQItem, Introduction, Topic
 from qiportal.publishing import PublishState
 from tests.factories import FAQItemFactory, TopicFactory
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +56,14 @@ def test_staff_change_a_topic_and_the_public_page_follows(admin_user_client, cli
 
 
 def test_a_duplicate_slug_is_explained_and_the_typed_text_kept(admin_user_client):
-    TopicFactory(slug="taken")
+    TopicFactory(slug="taken", title="The first one")
     data = topic_form(slug="taken", body="Words I typed and must not lose.")
     response = admin_user_client.post("/admin/explainer/topic/add/", data)
     assert response.status_code == 200
-    assert "Topic with this Slug already exists." in response.text
+    assert (
+        "Another topic, “The first one”, already has the address (slug) “taken”. Choose one of "
+        "this topic&#x27;s own." in response.text
+    )
     assert "Words I typed and must not lose." in response.text
     assert Topic.objects.filter(slug="taken").count() == 1
 
@@ -98,12 +102,14 @@ def test_staff_add_an_faq_item_and_readers_see_it(admin_user_client, client):
 
 
 def test_faq_slug_clash_is_explained(admin_user_client):
-    item = FAQItemFactory(slug="taken")
+    item = FAQItemFactory(slug="taken", question="Who was first?")
     response = admin_user_client.post(
         "/admin/explainer/faqitem/add/",
         {"question": "Q?", "slug": "taken", "topic": item.topic.pk, "answer": "Typed answer."},
     )
-    assert "FAQ item with this Slug already exists." in response.text
+    assert "Another FAQ item, “Who was first?”, already has the address (slug) “taken”." in (
+        response.text
+    )
     assert "Typed answer." in response.text
 
 
@@ -151,3 +157,12 @@ def test_an_answer_under_a_draft_topic_is_shown_as_hidden_not_published(admin_us
     assert hidden.question in filtered and shown.question not in filtered
     filtered = admin_user_client.get("/admin/explainer/faqitem/", {"state": "published"}).text
     assert shown.question in filtered and hidden.question not in filtered
+
+
+def test_a_time_typed_wrong_is_refused_with_the_format(admin_user_client):
+    topic = TopicFactory()
+    data = form_data(admin_user_client.get(f"/admin/explainer/topic/{topic.pk}/change/").text)
+    data.update(published_at_0="1st December", published_at_1="2pm")
+    response = admin_user_client.post(f"/admin/explainer/topic/{topic.pk}/change/", data)
+    assert "Enter the date as YYYY-MM-DD, for example 2026-12-01." in response.text
+    assert "Enter the time as HH:MM, for example 14:30." in response.text
