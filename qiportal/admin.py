@@ -179,11 +179,19 @@ class ConcurrentEditForm(forms.ModelForm):
                 .first()
             )
             who = latest.revision.user if latest and latest.revision.user else "someone else"
-        return (
-            f"Not saved: {who} changed this {name} at {when}, after "
-            "you opened it. Your version is still in the form below. Open the history in a new "
-            "tab to see their change; then press Save again to replace it with yours, or copy "
-            "what you need and reload."
+        opts = self.instance._meta
+        history = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_history", args=[quote(self.instance.pk)]
+        )
+        return format_html(
+            "Not saved: {} changed this {} at {}, after you opened it. Your version is still in "
+            'the form below. <a href="{}" target="_blank" rel="noopener">Open the history</a> '
+            "(in a new tab) to see their change; then press Save again to replace it with "
+            "yours, or copy what you need and reload.",
+            who,
+            name,
+            when,
+            history,
         )
 
 
@@ -236,7 +244,7 @@ class MarkdownEditorMixin:
 
     class Media:
         css = {"all": ["editor/editor.css"]}
-        js = ["editor/editor.js"]
+        js = ["editor/editor.js", "editor/unsaved.js"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

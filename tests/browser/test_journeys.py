@@ -223,3 +223,22 @@ def test_an_editor_submits_a_change_a_reviewer_approves_and_only_then_readers_se
         staff.close()
         checker.close()
         reader.close()
+
+
+def test_leaving_a_form_with_unsaved_typing_asks_first_and_saving_does_not(browser, site, editor):
+    topic = Topic.objects.get(slug="what-is-qualified-immunity")
+    staff = Reader(browser, site)
+    asked = []
+    try:
+        page = log_in(staff, "editor")
+        page.goto(f"{site}/admin/explainer/topic/{topic.pk}/change/")
+        page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+        page.locator("#id_summary").fill("A summary typed and not saved.")
+        page.get_by_role("link", name="History").click()
+        expect(page.locator("#id_summary")).to_have_value("A summary typed and not saved.")
+        assert asked == ["beforeunload"]
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+        assert asked == ["beforeunload"]  # saving did not ask
+    finally:
+        staff.close()

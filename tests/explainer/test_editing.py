@@ -441,6 +441,8 @@ class TestConcurrentEdits:
         response = client.post(url, {**bob_form, "body": "Bob's long new paragraph."})
         assert response.status_code == 200
         assert "Not saved: ada changed this topic at" in response.text
+        history = f'<a href="/admin/explainer/topic/{topic.pk}/history/" target="_blank"'
+        assert history in response.text  # their change, without leaving the form
         assert "Bob&#x27;s long new paragraph." in response.text  # still in his form
         assert Topic.objects.get(pk=topic.pk).body == "Ada's careful rewrite."
 
