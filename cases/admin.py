@@ -87,7 +87,7 @@ class EarlierRelationInline(RelationInline):
 class CourtCaseAdmin(PublishableAdmin):
     """The apps above add their inlines by registering a subclass (the explainer's topics)."""
 
-    list_display = ["name", "year", "court", "outcome", "state", "updated_at"]
+    list_display = ["name", "state", "year", "outcome", "court", "updated_at"]
     list_filter = [PublishStateFilter, "outcome", "court"]
     list_select_related = ["court"]
     search_fields = ["name", "holding"]

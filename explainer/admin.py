@@ -69,7 +69,7 @@ class TopicAdmin(DragAndDropOrder, ReviewMixin, PublishableAdmin):
 
 @admin.register(FAQItem)
 class FAQItemAdmin(DragAndDropOrder, ReviewMixin, PublishableAdmin):
-    list_display = ["question", "topic", "state", "last_reviewed", "updated_at"]
+    list_display = ["question", "state", "topic", "last_reviewed", "updated_at"]
     list_display_links = ["question"]
     list_filter = [PublishStateWithHiddenFilter, NeedsReviewFilter, "topic"]
     list_select_related = ["topic"]

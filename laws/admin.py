@@ -46,7 +46,7 @@ class LawAnswerInline(admin.StackedInline):
 
 @admin.register(Law)
 class LawAdmin(PublishableAdmin):
-    list_display = ["short_name", "jurisdiction", "enactment", "qualified_immunity", "state"]
+    list_display = ["short_name", "state", "jurisdiction", "enactment", "qualified_immunity"]
     list_filter = [PublishStateFilter, "enactment", "qualified_immunity", "jurisdiction__kind"]
     list_select_related = ["jurisdiction"]
     search_fields = ["title", "short_name", "citation", "jurisdiction__name"]

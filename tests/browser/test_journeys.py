@@ -242,3 +242,26 @@ def test_leaving_a_form_with_unsaved_typing_asks_first_and_saving_does_not(brows
         assert asked == ["beforeunload"]  # saving did not ask
     finally:
         staff.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1366])
+def test_every_content_list_shows_the_state_inside_the_window(browser, site, editor, width):
+    staff = Reader(browser, site)
+    try:
+        page = log_in(staff, "editor")
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in [
+            "/admin/cases/courtcase/",
+            "/admin/explainer/topic/",
+            "/admin/explainer/faqitem/",
+            "/admin/explainer/glossaryterm/",
+            "/admin/laws/law/",
+        ]:
+            page.goto(f"{site}{path}")
+            state = page.locator("#result_list thead th.column-state")
+            results = page.locator("#changelist .results")
+            state_box, shown_box = state.bounding_box(), results.bounding_box()
+            right = min(shown_box["x"] + shown_box["width"], width)
+            assert state_box["x"] + state_box["width"] <= right, path
+    finally:
+        staff.close()
