@@ -222,6 +222,10 @@ class PagePreviewWidget(AdminMarkdownxWidget):
         return attrs
 
 
+# An image in Markdown with nothing between its brackets: no alt text.
+UNDESCRIBED_IMAGE = re.compile(r"!\[\s*\]\(")
+
+
 class MarkdownEditorMixin:
     """
     The markdownx editor, with its live preview, for every Markdown field, which refuses a text
@@ -250,6 +254,17 @@ class MarkdownEditorMixin:
         super().save_model(request, obj, form, change)
         for warning in getattr(obj, "text_warnings", list)():
             self.message_user(request, warning, messages.WARNING)
+        for field in obj._meta.concrete_fields:
+            if isinstance(field, MarkdownxField) and UNDESCRIBED_IMAGE.search(
+                getattr(obj, field.attname) or ""
+            ):
+                self.message_user(
+                    request,
+                    f"An image in “{field.verbose_name}” has no description for readers who "
+                    "cannot see it: write what it shows between its square brackets, as in "
+                    "![A chart of claims by year](…).",
+                    messages.WARNING,
+                )
 
 
 class _RolledBack(Exception):

@@ -265,3 +265,27 @@ def test_every_content_list_shows_the_state_inside_the_window(browser, site, edi
             assert state_box["x"] + state_box["width"] <= right, path
     finally:
         staff.close()
+
+
+def test_an_editor_adds_an_image_with_the_button_and_describes_it(browser, site, editor, tmp_path):
+    from PIL import Image
+
+    picture = tmp_path / "chart.png"
+    Image.new("RGB", (40, 30), (30, 90, 200)).save(picture)
+    topic = Topic.objects.get(slug="what-is-qualified-immunity")
+    staff = Reader(browser, site)
+    try:
+        page = log_in(staff, "editor")
+        page.goto(f"{site}/admin/explainer/topic/{topic.pk}/change/")
+        page.on("dialog", lambda dialog: dialog.accept("A blue chart"))
+        body = page.locator("#id_body")
+        body.press("Control+End")
+        control = page.locator(".markdownx-add-image").first
+        expect(control).to_contain_text("Add image")
+        expect(control).to_contain_text("drop or paste")
+        control.locator("input[type=file]").set_input_files(picture)
+        expect(body).to_have_value(re.compile(r"!\[A blue chart\]\(/media/uploads/.+\.png\)"))
+        expect(page.locator(".markdownx-preview img[alt='A blue chart']")).to_have_count(1)
+        assert staff.problems == []
+    finally:
+        staff.close()

@@ -137,3 +137,23 @@ class TestTheIndexSaysWhatNeedsYou:
         assert admin_user_client.post(url, {**data, "summary": "New."}).status_code == 302
         recent = staff_client.get("/admin/").text.split('id="recent-changes"')[1]
         assert "changed topic" in recent and "Changed by the other one" in recent
+
+
+class TestImagesWithoutADescription:
+    def test_saving_a_text_whose_image_has_no_alt_text_warns_and_saves(self, admin_user_client):
+        topic = TopicFactory()
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        data = form_data(admin_user_client.get(url).text, form_id=None)
+        data["body"] = "A chart:\n\n![](/media/markdownx/chart.png)"
+        response = admin_user_client.post(url, data, follow=True)
+        said = [str(message) for message in response.context["messages"]]
+        assert any("An image in “body” has no description" in words for words in said)
+        assert Topic.objects.get(pk=topic.pk).body.endswith("(/media/markdownx/chart.png)")
+
+    def test_a_described_image_says_nothing(self, admin_user_client):
+        topic = TopicFactory()
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        data = form_data(admin_user_client.get(url).text, form_id=None)
+        data["body"] = "![A chart of claims](/media/markdownx/chart.png)"
+        response = admin_user_client.post(url, data, follow=True)
+        assert not any("no description" in str(m) for m in response.context["messages"])
