@@ -25,13 +25,15 @@ from django.core import serializers
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.forms.utils import pretty_name
 from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -39,7 +41,7 @@ from reversion.errors import RevertError
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from qiportal import changes, history, workingcopies
+from qiportal import changes, history, merging, workingcopies
 from qiportal.markup import check_length
 from qiportal.models import WorkingCopy
 from qiportal.publishing import Publishable, PublishState, published_condition
@@ -114,8 +116,18 @@ class ConcurrentEditForm(forms.ModelForm):
         for name, field in self.fields.items():
             if isinstance(field, WallClockDateTimeField):
                 field.kept = getattr(self.instance, name, None)
-        if self.instance.pk:
-            self.fields["opened_version"].initial = self.version()
+        if self.instance.pk and not self.is_bound:
+            self.fields["opened_version"].initial = merging.opened(
+                self.version(), self.stored_values(), workingcopies.rows(self.instance)[1:]
+            )
+
+    def stored_values(self):
+        """{field: value} as stored when the form was made (the copy's, on a working copy)."""
+        return {
+            name: self.initial[name]
+            for name in self.fields
+            if name in self.initial and name != "opened_version"
+        }
 
     def validate_unique(self):
         """Django's "FAQ item with this Slug already exists." names neither the other item
@@ -157,42 +169,252 @@ class ConcurrentEditForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk:
             return cleaned
-        current = self.version()
-        opened = self.data.get(self.add_prefix("opened_version"))
-        if opened and opened != current:
+        opened, base = merging.read(self.data.get(self.add_prefix("opened_version")))
+        if not opened or opened == self.version():
+            return cleaned
+        if base is None:  # a form opened without fingerprints: stop; Save again replaces
             self.data = self.data.copy()
-            self.data[self.add_prefix("opened_version")] = current  # Save again overwrites
-            raise forms.ValidationError(self.conflict_message(), code="edited_meanwhile")
+            self.data[self.add_prefix("opened_version")] = self.version()
+            raise forms.ValidationError(self.stale_message(), code="edited_meanwhile")
+        stored = self.stored_values()
+        now = {name: merging.fingerprint(value) for name, value in stored.items()}
+        typed = {name: merging.fingerprint(cleaned[name]) for name in now if name in cleaned}
+        theirs, overlap = merging.who_changed(base["fields"], now, typed)
+        answers = {name: self.data.get(self.add_prefix(f"keep_{name}"), "") for name in overlap}
+        # An answer holds for the value it was given on: saved again since, asked again.
+        chosen = {
+            name: answer.partition(":")[0]
+            for name, answer in answers.items()
+            if answer.partition(":")[2] == now[name]
+            and answer.partition(":")[0] in ("mine", "theirs")
+        }
+        unanswered = [name for name in self.fields if name in overlap and name not in chosen]
+        if unanswered:
+            self.show_stored(theirs, stored)
+            raise forms.ValidationError(
+                self.question(unanswered, theirs, stored, now, cleaned), code="edited_meanwhile"
+            )
+        kept = theirs | {name for name, answer in chosen.items() if answer == "theirs"}
+        for name in kept:
+            cleaned.pop(name, None)  # not written: the stored value stays
+        mine = {
+            name for name in typed if typed[name] != base["fields"].get(name, typed[name])
+        } - kept
+        self.merged = self.merge_message(kept, mine)
         return cleaned
 
-    def conflict_message(self):
-        name = self.instance._meta.verbose_name
+    def label(self, name):
+        return self.fields[name].label or pretty_name(name)
+
+    def show_stored(self, names, stored):
+        """Put what the other person saved into the form's one-value fields they alone
+        changed, so that the asking form shows it (the others are kept all the same)."""
+        self.data = self.data.copy()
+        for name in names:
+            field = self.fields[name]
+            if isinstance(field.widget, forms.MultiWidget):
+                continue
+            value = field.prepare_value(stored[name])
+            if getattr(field.widget, "allow_multiple_selected", False):
+                self.data.setlist(self.add_prefix(name), [str(each) for each in value or ()])
+            else:
+                self.data[self.add_prefix(name)] = "" if value is None else value
+
+    def who_and_when(self):
+        """(who saved the item, or its working copy, last; when, in words)."""
         if self.working_copy is not None:
-            when = date_format(timezone.localtime(self.working_copy.updated_at), "j F Y, H:i")
+            when = self.working_copy.updated_at
             who = self.working_copy.changed_by or "someone else"
-            name = f"{name}'s working copy"
         else:
-            when = date_format(timezone.localtime(self.instance.updated_at), "j F Y, H:i")
+            when = self.instance.updated_at
             latest = (
                 Version.objects.get_for_object(self.instance)
                 .select_related("revision__user")
                 .first()
             )
             who = latest.revision.user if latest and latest.revision.user else "someone else"
+        return who, date_format(timezone.localtime(when), "j F Y, H:i")
+
+    def what(self):
+        name = self.instance._meta.verbose_name
+        return f"{name}'s working copy" if self.working_copy is not None else name
+
+    def history_url(self):
         opts = self.instance._meta
-        history = reverse(
+        return reverse(
             f"admin:{opts.app_label}_{opts.model_name}_history", args=[quote(self.instance.pk)]
         )
+
+    def question(self, unanswered, theirs, stored, now, cleaned):
+        """Which value to keep, for each field both changed: both values, the words that differ
+        marked, and a choice that holds for the other person's value shown."""
+        who, when = self.who_and_when()
+        model = type(self.instance)
+        fields = []
+        for name in unanswered:
+            field = model._meta.get_field(name)
+            their_value, my_value = (
+                _value_shown(field, stored[name]),
+                _value_shown(field, cleaned[name]),
+            )
+            their_marked, my_marked = marked(their_value, my_value)
+            fields.append(
+                {
+                    "name": name,
+                    "label": self.label(name),
+                    "theirs": their_marked,
+                    "mine": my_marked,
+                    "fingerprint": now[name],
+                }
+            )
+        return render_to_string(
+            "admin/qiportal/merge_question.html",
+            {
+                "who": who,
+                "when": when,
+                "what": self.what(),
+                "fields": fields,
+                "kept": [self.label(name) for name in self.fields if name in theirs],
+                "history_url": self.history_url(),
+            },
+        )
+
+    def merge_message(self, kept, mine):
+        if not kept:
+            return ""
+        who, when = self.who_and_when()
+        kept = ", ".join(self.label(name) for name in self.fields if name in kept)
+        mine = ", ".join(self.label(name) for name in self.fields if name in mine)
+        said = f"{who} saved this {self.what()} at {when}, after you opened it: their {kept} kept"
+        return f"{said}; your {mine} saved." if mine else f"{said}."
+
+    def stale_message(self):
+        who, when = self.who_and_when()
         return format_html(
             "Not saved: {} changed this {} at {}, after you opened it. Your version is still in "
             'the form below. <a href="{}" target="_blank" rel="noopener">Open the history</a> '
             "(in a new tab) to see their change; then press Save again to replace it with "
             "yours, or copy what you need and reload.",
             who,
-            name,
+            self.what(),
             when,
-            history,
+            self.history_url(),
         )
+
+
+def _value_shown(field, value):
+    """A field's value (stored or typed) in words, as the question shows it."""
+    if isinstance(value, (models.QuerySet, list, tuple)):
+        return ", ".join(str(_value_shown(field, each)) for each in value)
+    if isinstance(value, models.Model):
+        return str(value)
+    if field.is_relation and value is not None:
+        return str(field.related_model._default_manager.filter(pk=value).first() or value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    return "" if value is None else str(value).replace("\r\n", "\n")
+
+
+class MergingRows:
+    """
+    The rows of an item's form (its inlines), saved after someone else saved the item: the
+    fields of a row only they changed keep their values; a row both changed differently (or
+    one they changed and this editor removes) is asked about, in the row, until this editor
+    chooses. Rows they added are not in this form and stay.
+    """
+
+    def clean(self):
+        super().clean()
+        _, base = merging.read(self.data.get("opened_version"))
+        if base is None:
+            return
+        for form in self.initial_forms:
+            row = form.instance
+            then = row.pk is not None and base["rows"].get(merging.row_key(row))
+            if not then or not hasattr(form, "cleaned_data"):
+                continue
+            stored = type(row)._default_manager.filter(pk=row.pk).first()
+            if stored is None:
+                continue
+            # The row's fields as the form made them (its instance, once checked): a field
+            # the form does not show holds the stored value, which nobody is asked about.
+            names = list(then)
+            now = {name: merging.fingerprint(self.stored(stored, name)) for name in names}
+            if now == then:
+                continue  # nobody else changed this row
+            deleting = self._should_delete_form(form)
+            typed = {name: merging.fingerprint(self.stored(row, name)) for name in names}
+            theirs, overlap = merging.who_changed(then, now, typed)
+            seen = merging.fingerprint(now)
+            choice, _, answered = self.data.get(f"keep_{merging.row_key(row)}", "").partition(":")
+            asked = bool(overlap) or (deleting and bool(theirs))
+            if asked and (answered != seen or choice not in ("mine", "theirs")):
+                differ = [name for name in names if now[name] != typed[name]]
+                form.add_error(None, self.question(form, stored, differ, seen, deleting))
+                continue
+            if asked and choice == "theirs":
+                theirs = set(names)
+                if deleting:
+                    form.cleaned_data["DELETE"] = False
+            for name in theirs:
+                field = type(row)._meta.get_field(name)
+                setattr(row, field.attname, field.value_from_object(stored))
+
+    @staticmethod
+    def stored(row, name):
+        return type(row)._meta.get_field(name).value_from_object(row)
+
+    def question(self, form, stored, differ, seen, deleting):
+        """Their row and what differs from this editor's, in words, and the choice."""
+        row = form.instance
+        shown = format_html_join(
+            "; ",
+            "{}: “{}” (yours: “{}”)",
+            (
+                (field.verbose_name, field.value_from_object(stored), field.value_from_object(row))
+                for field in map(stored._meta.get_field, differ)
+                if not field.primary_key and field.name != self.fk.name
+            ),
+        )
+        key = merging.row_key(row)
+        yours = "Remove it" if deleting else "Keep yours, as in this row"
+        return format_html(
+            "Someone else changed this {} after you opened the form: it now reads “{}”{}{}. "
+            '<label><input type="radio" name="keep_{}" value="mine:{}" required> {}</label> '
+            '<label><input type="radio" name="keep_{}" value="theirs:{}"> Keep theirs</label>, '
+            "then save again.",
+            stored._meta.verbose_name,
+            stored,
+            "; " if shown and not deleting else "",
+            shown if not deleting else "",
+            key,
+            seen,
+            yours,
+            key,
+            seen,
+        )
+
+
+class ConcurrentEditAdmin(admin.ModelAdmin):
+    """Two editors saving one item: its form (ConcurrentEditForm) and its rows (MergingRows)
+    keep both people's changes, and the editor is told whose were kept."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if issubclass(form, ConcurrentEditForm):
+            form.base_fields["opened_version"].label = ""
+        return form
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            yield type(formset.__name__, (MergingRows, formset), {}), inline
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if getattr(form, "merged", ""):
+            self.message_user(request, form.merged, messages.WARNING)
 
 
 class OnePathAdmin(admin.ModelAdmin):
@@ -274,7 +496,7 @@ class _RolledBack(Exception):
         self.response = response
 
 
-class HistoryAdmin(OnePathAdmin, CompareVersionAdmin):
+class HistoryAdmin(ConcurrentEditAdmin, OnePathAdmin, CompareVersionAdmin):
     """
     Every change kept as a version (django-reversion): history, compare, revert, recover.
 
@@ -408,12 +630,6 @@ class HistoryAdmin(OnePathAdmin, CompareVersionAdmin):
         if not message:
             return restored
         return f"{restored} {LogEntry(change_message=json.dumps(message)).get_change_message()}"
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if issubclass(form, ConcurrentEditForm):
-            form.base_fields["opened_version"].label = ""
-        return form
 
 
 class WorkingCopyAdmin:

@@ -289,3 +289,54 @@ def test_an_editor_adds_an_image_with_the_button_and_describes_it(browser, site,
         assert staff.problems == []
     finally:
         staff.close()
+
+
+def test_two_editors_saving_one_topic_keep_both_changes_and_are_asked_when_they_meet(
+    browser, site, editor, django_user_model, screenshots
+):
+    second = django_user_model.objects.create_user(
+        "second", password="a long pass phrase", is_staff=True
+    )
+    second.groups.add(Group.objects.get(name="Editors"))
+    topic = Topic.objects.get(slug="what-is-qualified-immunity")
+    url = f"{site}/admin/explainer/topic/{topic.pk}/change/"
+    ada_tab, bob_tab = Reader(browser, site), Reader(browser, site)
+    try:
+        ada, bob = log_in(ada_tab, "editor"), log_in(bob_tab, "second")
+        for page in (ada, bob):
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.goto(url)
+
+        # Different fields: both changes are kept, and the second editor is told.
+        ada.locator("#id_summary").fill("Ada's new summary.")
+        ada.get_by_role("button", name="Save and continue editing").click()
+        expect(ada.locator(".messagelist")).to_contain_text("was changed successfully")
+        bob.locator("#id_body").fill("Bob's new body.")
+        bob.get_by_role("button", name="Save and continue editing").click()
+        expect(bob.locator(".messagelist")).to_contain_text("their Summary kept; your Body saved.")
+        expect(bob.locator("#id_summary")).to_have_value("Ada's new summary.")
+        expect(bob.locator("#id_body")).to_have_value("Bob's new body.")
+
+        # The same field: nothing is saved until the second editor chooses.
+        ada.goto(url)
+        ada.locator("#id_body").fill("Ada's body, rewritten.")
+        ada.get_by_role("button", name="Save and continue editing").click()
+        expect(ada.locator(".messagelist")).to_contain_text("was changed successfully")
+        bob.locator("#id_body").fill("Bob's body, rewritten.")
+        bob.get_by_role("button", name="Save and continue editing").click()
+        question = bob.locator(".merge-question")
+        expect(question).to_contain_text("you both changed Body.")
+        expect(question.locator(".merge-field")).to_contain_text("Ada's body, rewritten.")
+        expect(bob.locator("#id_body")).to_have_value("Bob's body, rewritten.")
+        bob.screenshot(path=screenshots / "conflict-question.png", full_page=True)
+        assert Topic.objects.get(pk=topic.pk).body == "Ada's body, rewritten."
+
+        question.get_by_label("Keep yours").check()
+        bob.get_by_role("button", name="Save and continue editing").click()
+        expect(bob.locator(".messagelist")).to_contain_text("was changed successfully")
+        saved = Topic.objects.get(pk=topic.pk)
+        assert (saved.summary, saved.body) == ("Ada's new summary.", "Bob's body, rewritten.")
+        assert ada_tab.problems == [] and bob_tab.problems == []
+    finally:
+        ada_tab.close()
+        bob_tab.close()

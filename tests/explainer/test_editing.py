@@ -1,6 +1,7 @@
 """Editors never lose work: scheduling, publishing, history, restore, order, review, conflicts."""
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -424,31 +425,102 @@ class TestReview:
         assert f'<time datetime="{today:%Y-%m-%d}">' in page
 
 
+def answer(html, name, which):
+    """The radio button `which` ("mine" or "theirs") of the question about `name`."""
+    marker = f'name="{name}" value="{which}:'
+    return f"{which}:" + html.split(marker)[1].split('"')[0]
+
+
 class TestConcurrentEdits:
-    def test_the_second_save_is_stopped_and_keeps_what_was_typed(self, client, django_user_model):
-        topic = TopicFactory(body="Original text.")
+    """Ada and Bob open one topic; Ada saves first; then Bob saves."""
+
+    @pytest.fixture
+    def opened(self, client):
+        topic = TopicFactory(summary="Old summary.", body="Original text.")
         url = f"/admin/explainer/topic/{topic.pk}/change/"
         ada, bob = (StaffUserFactory(username=name, is_superuser=True) for name in ("ada", "bob"))
         client.force_login(ada)
         ada_form = form_data(client.get(url).text)
         client.force_login(bob)
         bob_form = form_data(client.get(url).text)
+        return topic, url, (ada, ada_form), (bob, bob_form)
 
+    def test_changes_to_different_fields_are_both_kept(self, client, opened):
+        topic, url, (ada, ada_form), (bob, bob_form) = opened
         client.force_login(ada)
-        assert client.post(url, {**ada_form, "body": "Ada's careful rewrite."}).status_code == 302
+        assert client.post(url, {**ada_form, "summary": "Ada's summary."}).status_code == 302
+        client.force_login(bob)
+        response = client.post(url, {**bob_form, "body": "Bob's new paragraph."})
+        assert response.status_code == 302
+        saved = Topic.objects.get(pk=topic.pk)
+        assert (saved.summary, saved.body) == ("Ada's summary.", "Bob's new paragraph.")
+        said = " ".join(messages_of(response))
+        assert "ada saved this topic at" in said
+        assert "their Summary kept; your Body saved." in said
+
+    def test_the_same_field_changed_by_both_is_asked_about(self, client, opened):
+        topic, url, (ada, ada_form), (bob, bob_form) = opened
+        client.force_login(ada)
+        ada_form.update(summary="Ada's summary.", body="Ada's careful rewrite.")
+        assert client.post(url, ada_form).status_code == 302
 
         client.force_login(bob)
         response = client.post(url, {**bob_form, "body": "Bob's long new paragraph."})
         assert response.status_code == 200
-        assert "Not saved: ada changed this topic at" in response.text
+        page = response.text
+        assert "Not saved yet: ada saved this topic at" in page
+        assert "you both changed Body." in page
+        assert "Ada&#x27;s careful rewrite." in re.sub(r"<[^>]+>", "", page)  # hers, beside his
+        assert "Their changes to Summary are kept (the form shows them now)." in page
         history = f'<a href="/admin/explainer/topic/{topic.pk}/history/" target="_blank"'
-        assert history in response.text  # their change, without leaving the form
-        assert "Bob&#x27;s long new paragraph." in response.text  # still in his form
+        assert history in page
+        again = form_data(page)
+        assert again["body"].strip() == "Bob's long new paragraph."  # still in his form
+        assert again["summary"] == "Ada's summary."  # her change, shown
         assert Topic.objects.get(pk=topic.pk).body == "Ada's careful rewrite."
 
-        again = form_data(response.text)  # pressing Save again replaces Ada's change
-        assert client.post(url, again).status_code == 302
-        assert Topic.objects.get(pk=topic.pk).body == "Bob's long new paragraph."
+        response = client.post(url, {**again, "keep_body": answer(page, "keep_body", "mine")})
+        assert response.status_code == 302
+        saved = Topic.objects.get(pk=topic.pk)
+        assert (saved.summary, saved.body) == ("Ada's summary.", "Bob's long new paragraph.")
+
+    def test_keeping_theirs_keeps_their_value(self, client, opened):
+        topic, url, (ada, ada_form), (bob, bob_form) = opened
+        client.force_login(ada)
+        assert client.post(url, {**ada_form, "body": "Ada's words."}).status_code == 302
+        client.force_login(bob)
+        page = client.post(url, {**bob_form, "body": "Bob's words."}).text
+        keep = answer(page, "keep_body", "theirs")
+        assert client.post(url, {**form_data(page), "keep_body": keep}).status_code == 302
+        assert Topic.objects.get(pk=topic.pk).body == "Ada's words."
+
+    def test_an_answer_given_before_a_newer_save_is_asked_again(self, client, opened):
+        topic, url, (ada, ada_form), (bob, bob_form) = opened
+        client.force_login(ada)
+        assert client.post(url, {**ada_form, "body": "Ada's words."}).status_code == 302
+        client.force_login(bob)
+        page = client.post(url, {**bob_form, "body": "Bob's words."}).text
+        keep = answer(page, "keep_body", "mine")
+        client.force_login(ada)
+        ada_again = form_data(client.get(url).text)
+        assert client.post(url, {**ada_again, "body": "Ada's second words."}).status_code == 302
+        client.force_login(bob)
+        response = client.post(url, {**form_data(page), "keep_body": keep})
+        assert response.status_code == 200
+        assert "Ada&#x27;s second words." in re.sub(r"<[^>]+>", "", response.text)
+        assert Topic.objects.get(pk=topic.pk).body == "Ada's second words."
+
+    def test_a_form_opened_before_fingerprints_stops_and_save_again_replaces(self, client):
+        topic = TopicFactory(body="Original text.")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        client.force_login(StaffUserFactory(is_superuser=True))
+        form = form_data(client.get(url).text)
+        stale = {**form, "opened_version": topic.updated_at.isoformat()}
+        assert client.post(url, {**form, "body": "First."}).status_code == 302
+        response = client.post(url, {**stale, "body": "Second."})
+        assert "Not saved:" in response.text
+        assert client.post(url, form_data(response.text)).status_code == 302
+        assert Topic.objects.get(pk=topic.pk).body == "Second."
 
     def test_saving_twice_alone_is_no_conflict(self, admin_user_client):
         topic = TopicFactory()
@@ -464,5 +536,36 @@ class TestConcurrentEdits:
         stale = form_data(client.get(url).text)
         assert client.post(url, {**stale, "holding": "First."}).status_code == 302
         response = client.post(url, {**stale, "holding": "Second."})
-        assert "Not saved:" in response.text
+        assert "you both changed Holding." in response.text
         assert Citation.objects.filter(case=case).count() == 1
+
+    def test_a_row_only_they_changed_keeps_their_change(self, client):
+        case = CourtCaseFactory(holding="Held.")
+        citation = CitationFactory(case=case, volume=555, reporter="U.S.", page=223)
+        url = f"/admin/cases/courtcase/{case.pk}/change/"
+        client.force_login(StaffUserFactory(is_superuser=True))
+        bob = form_data(client.get(url).text)
+        ada = form_data(client.get(url).text)
+        assert client.post(url, {**ada, "citations-0-citation": "555 U.S. 224"}).status_code == 302
+        assert client.post(url, {**bob, "holding": "Bob's holding."}).status_code == 302
+        citation.refresh_from_db()
+        assert (citation.page, CourtCase.objects.get(pk=case.pk).holding) == (224, "Bob's holding.")
+
+    def test_a_row_both_changed_is_asked_about(self, client):
+        case = CourtCaseFactory()
+        citation = CitationFactory(case=case, volume=555, reporter="U.S.", page=223)
+        url = f"/admin/cases/courtcase/{case.pk}/change/"
+        client.force_login(StaffUserFactory(is_superuser=True))
+        bob = form_data(client.get(url).text)
+        ada = form_data(client.get(url).text)
+        assert client.post(url, {**ada, "citations-0-citation": "555 U.S. 224"}).status_code == 302
+        response = client.post(url, {**bob, "citations-0-citation": "555 U.S. 225"})
+        assert response.status_code == 200
+        page = response.text
+        assert "Someone else changed this citation after you opened the form" in page
+        assert "page: “224” (yours: “225”)" in page
+        key = f"keep_cases.citation:{citation.pk}"
+        again = {**form_data(page), key: answer(page, key, "mine")}
+        assert client.post(url, again).status_code == 302
+        citation.refresh_from_db()
+        assert citation.page == 225
