@@ -107,6 +107,7 @@ class CaseTopicInline(admin.TabularInline):
     model = CaseTopic
     extra = 1
     autocomplete_fields = ["topic"]
+    verbose_name = "topic"
     verbose_name_plural = "topics this case belongs to"
 
 
@@ -123,6 +124,7 @@ class LawTopicInline(admin.TabularInline):
     model = LawTopic
     extra = 1
     autocomplete_fields = ["topic"]
+    verbose_name = "topic"
     verbose_name_plural = "topics this law belongs to (each topic links to it: “Read the law”)"
 
 

@@ -277,7 +277,10 @@ class CaseTopic(Content):
         db_table = "cases_courtcase_topics"
         unique_together = [("case", "topic")]
         ordering = ["id"]
-        verbose_name = "topic"
+        # Named as the link it is: deleting a case lists "Links between cases and topics: 2",
+        # not "Topics: 2", which reads as if the topics went too.
+        verbose_name = "link between a case and a topic"
+        verbose_name_plural = "links between cases and topics"
 
     def __str__(self):
         return f"{self.case} under {self.topic}"
@@ -299,8 +302,8 @@ class LawTopic(Content):
     class Meta:
         unique_together = [("law", "topic")]
         ordering = ["id"]
-        verbose_name = "law under a topic"
-        verbose_name_plural = "laws under topics"
+        verbose_name = "link between a law and a topic"
+        verbose_name_plural = "links between laws and topics"
 
     def __str__(self):
         return f"{self.law} under {self.topic}"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from explainer.models import FAQItem, Introduction, Topic
+from explainer.models import CaseTopic, FAQItem, Introduction, Topic
 from qiportal.publishing import PublishState
-from tests.factories import FAQItemFactory, TopicFactory
+from tests.factories import CourtCaseFactory, FAQItemFactory, TopicFactory
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +128,16 @@ def test_a_topic_with_answers_cannot_be_deleted_by_accident(admin_user_client):
     item = FAQItemFactory()
     page = admin_user_client.get(f"/admin/explainer/topic/{item.topic.pk}/delete/").text
     assert "would require deleting the following protected related objects" in page
+
+
+def test_deleting_a_case_names_the_links_that_go_not_the_topics(admin_user_client):
+    case = CourtCaseFactory()
+    for topic in TopicFactory.create_batch(2):
+        CaseTopic.objects.create(case=case, topic=topic)
+    page = admin_user_client.get(f"/admin/cases/courtcase/{case.pk}/delete/").text
+    assert "<li>Links between cases and topics: 2</li>" in page
+    assert "Topics: 2" not in page
+    assert Topic.objects.count() == 2  # only asked: nothing went
 
 
 def test_the_topic_picker_offers_title_matches_first(admin_user_client):
