@@ -16,7 +16,7 @@ from adminsortable2.admin import SortableAdminMixin
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_permission_codename
@@ -517,6 +517,67 @@ class HistoryAdmin(ConcurrentEditAdmin, OnePathAdmin, CompareVersionAdmin):
             raise PermissionDenied
         return super().compare_view(request, object_id, extra_context)
 
+    def compare(self, obj, version1, version2):
+        """
+        What an editor changed between two versions, field by field, as a non-developer reads
+        it: the fields the portal sets itself (the text made into HTML, "last changed") and
+        changes nobody made (a line-ending mark, a time's fraction of a second) left out; a
+        field's two values side by side, the changed words marked. The rows kept with the item
+        (citations, answers) as reversion-compare lists them.
+        """
+        found, _ = super().compare(obj, version1, version2)
+        old, new = version1.field_dict, version2.field_dict
+        shown = []
+        for each in found:
+            field = each["field"]
+            if each["is_related"] and not each["follow"]:
+                continue  # items of their own (a topic's answers), with their own history
+            if isinstance(field, models.Field):
+                each = {**each, "label": field.verbose_name}
+            else:  # rows kept with the item: its citations, a law's answers
+                each = {**each, "label": field.related_model._meta.verbose_name_plural}
+            if isinstance(field, models.Field) and field.concrete and not field.many_to_many:
+                if not field.editable or field.name in SKIPPED_FIELDS:
+                    continue
+                before, after = (_value_shown(field, d.get(field.attname)) for d in (old, new))
+                if merging.plain(before) == merging.plain(after):
+                    continue
+                before, after = marked(before, after)
+                html = render_to_string(
+                    "admin/qiportal/compare_field.html", {"before": before, "after": after}
+                )
+                each = {**each, "diff": html}
+            shown.append(each)
+        return shown, False  # no footnote about fields "marked with *"
+
+    def recoverlist_view(self, request, extra_context=None):
+        """The deleted items by name, each with when and by whom it was deleted (the admin's
+        log) and when it was last saved."""
+        deleted = list(
+            self._reversion_order_version_queryset(
+                request, Version.objects.get_deleted(self.model).select_related("revision__user")
+            )
+        )
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            action_flag=DELETION,
+            object_id__in=[version.object_id for version in deleted],
+        ).select_related("user")
+        deleted_by = {entry.object_id: entry for entry in entries.order_by("action_time")}
+        deletions = sorted(
+            (
+                {
+                    "version": version,
+                    "entry": deleted_by.get(version.object_id),
+                    "saved_on": self.saved_on(version),
+                }
+                for version in deleted
+            ),
+            key=lambda each: each["entry"].action_time.timestamp() if each["entry"] else 0,
+            reverse=True,
+        )
+        return super().recoverlist_view(request, {**(extra_context or {}), "deletions": deletions})
+
     def may_restore(self, request):
         """Restoring also adds, changes or removes the rows the versions keep with the item."""
         return all(
@@ -537,7 +598,11 @@ class HistoryAdmin(ConcurrentEditAdmin, OnePathAdmin, CompareVersionAdmin):
         version = get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
         if self.model._default_manager.filter(pk=version.object_id).exists():
             raise Http404("That item is not deleted: its history reverts it.")
-        context = {"title": f"Recover {version.object_repr}", "recover": True}
+        context = {
+            "title": f"Recover {version.object_repr}",
+            "recover": True,
+            "version_name": self.saved_on(version),
+        }
         return self.restore_view(
             request,
             version,
@@ -558,7 +623,11 @@ class HistoryAdmin(ConcurrentEditAdmin, OnePathAdmin, CompareVersionAdmin):
             raise PermissionDenied
         versions = Version.objects.get_for_object(obj)
         version = get_object_or_404(versions, pk=version_id)
-        context = {"title": f"Revert {version.object_repr}", "revert": True}
+        context = {
+            "title": f"Revert {version.object_repr}",
+            "revert": True,
+            "version_name": self.saved_on(version),
+        }
         return self.restore_view(
             request,
             version,
@@ -621,6 +690,13 @@ class HistoryAdmin(ConcurrentEditAdmin, OnePathAdmin, CompareVersionAdmin):
                     messages.SUCCESS,
                 )
             return shown.response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        restored = getattr(request, "history_restored", None)
+        if restored:  # "Reverted to the version saved on …"
+            said = f"“{obj}” is restored: {restored[:1].lower()}{restored[1:]}"
+            self.message_user(request, said, messages.SUCCESS)
 
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -266,8 +267,41 @@ class TestHistory:
             f"/admin/explainer/topic/{topic.pk}/history/compare/",
             {"version_id1": older.pk, "version_id2": current.pk},
         ).text
-        assert "The court said <del>one</del><ins>another</ins> thing." in page
+        assert "The court said <del>one</del> thing." in page  # before, the word removed
+        assert "The court said <ins>another</ins> thing." in page  # after, the word added
         assert f'href="/admin/explainer/topic/{topic.pk}/history/{older.pk}/"' in page
+
+    def test_compare_shows_only_what_an_editor_changed(self, admin_user_client):
+        topic = TopicFactory(title="Steady title", body="Line one.\nLine two.")
+        FAQItemFactory(topic=topic, question="An answer of its own?")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        edit(admin_user_client, url)
+        edit(admin_user_client, url, title="New title", body="Line one.\r\nLine two.")
+        newer, older = Version.objects.get_for_object(topic)[:2]
+        # The browser sends the text back with \r\n: a change nobody made.
+        assert "\r\n" in newer.field_dict["body"] and "\r\n" not in older.field_dict["body"]
+        page = admin_user_client.get(
+            f"/admin/explainer/topic/{topic.pk}/history/compare/",
+            {"version_id1": older.pk, "version_id2": newer.pk},
+        ).text
+        assert "<del>Steady</del> title" in page and "<ins>New</ins> title" in page
+        for not_made_by_an_editor in ("<h3>Body</h3>", "Last changed", "An answer of its own?"):
+            assert not_made_by_an_editor not in page
+        assert "marked with" not in page
+        said_of = f"{older.revision.date_created:%-d %B %Y}"
+        assert f"Revert to the version of {said_of}" in page
+
+    def test_the_revert_button_names_the_version(self, admin_user_client):
+        topic = TopicFactory(body="Kept words.")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        edit(admin_user_client, url, body="Kept words, again.")
+        version = Version.objects.get_for_object(topic).first()
+        page = admin_user_client.get(f"/admin/explainer/topic/{topic.pk}/history/{version.pk}/")
+        when = timezone.localtime(version.revision.date_created)
+        name = f"{when:%-d %B %Y, %H:%M} by {version.revision.user}"
+        assert f'value="Revert to this version, saved on {name}"' in page.text
+        history = admin_user_client.get(f"/admin/explainer/topic/{topic.pk}/history/").text
+        assert f"<td>{version.revision.user}</td>" in history
 
     def test_an_older_version_can_be_restored_and_readers_see_it(self, admin_user_client, client):
         topic = TopicFactory(body="Original, careful text.")
@@ -283,6 +317,8 @@ class TestHistory:
         assert "A mistaken edit." in client.get(topic.get_absolute_url()).text  # nothing yet
         response = admin_user_client.post(revision_url, form_data(preview))
         assert response.status_code == 302
+        said = " ".join(messages_of(response))
+        assert f"“{topic.title}” is restored: reverted to the version saved on" in said
         page = client.get(topic.get_absolute_url()).text
         assert "Original, careful text." in page
         assert "A mistaken edit." not in page
@@ -332,9 +368,14 @@ class TestHistory:
         assert "pearson-v-callahan" not in Topic.objects.get(pk=topic.pk).body_html
 
         recover_list = admin_user_client.get("/admin/cases/courtcase/recover/").text
-        assert "Pearson v. Callahan" in recover_list
         version = Version.objects.get_deleted(CourtCase).get()
         recover_url = f"/admin/cases/courtcase/recover/{version.pk}/"
+        assert f'<a href="{recover_url}">Pearson v. Callahan</a>' in recover_list  # by name
+        deleted = LogEntry.objects.get(action_flag=DELETION, object_id=str(case.pk))
+        when = f"{timezone.localtime(deleted.action_time):%-d %B %Y, %H:%M}"
+        assert f"{when} {timezone.localtime(deleted.action_time):%Z} by {deleted.user}" in (
+            recover_list
+        )
         response = admin_user_client.post(
             recover_url, form_data(admin_user_client.get(recover_url).text)
         )
