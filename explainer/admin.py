@@ -43,6 +43,8 @@ class TopicAdmin(DragAndDropOrder, ReviewMixin, PublishableAdmin):
     list_filter = [PublishStateFilter, NeedsReviewFilter]
     search_fields = ["title", "summary", "body"]
 
+    hides_with_it = "its answers are"
+
     def get_search_results(self, request, queryset, search_term):
         """Topics whose title holds the words come first: the topic picker on an answer's,
         a case's or a law's form offers them first, and Enter takes the first."""

@@ -837,18 +837,15 @@ class WorkingCopyAdmin:
         live = obj is not None and workingcopies.is_live(obj)
         return {
             "working_copy": copy,
-            "working_copy_url": copy and self.working_copy_url(copy),
+            "working_copy_url": copy and workingcopies.changes_path(copy),
             "offers_copy": obj is not None and (live or copy is not None),
             "offers_submit": obj is not None and not direct,
             "saves_publish": direct or not (live or copy is not None),
+            # Published and due, yet not seen by readers ("its topic is a draft").
+            "hidden_because": obj is not None
+            and getattr(obj, "state", None) == "published"
+            and getattr(self, "hidden_because", lambda obj: None)(obj),
         }
-
-    def working_copy_url(self, copy):
-        opts = self.model._meta
-        return reverse(
-            f"admin:{opts.app_label}_{opts.model_name}_working_copy",
-            args=[quote(copy.object_id)],
-        )
 
     def keep_copy(self, request, obj, copy, object_id, form_url, context, submit):
         """Save the form in a rehearsal and keep what it saved as the working copy; a form with
@@ -1147,9 +1144,31 @@ class PublishableAdmin(WorkingCopyAdmin, MarkdownEditorMixin, HistoryAdmin):
         now = timezone.now()
         if not change and "published_at" not in form.changed_data and obj.published_at <= now:
             obj.published_at = now  # dated when it is saved, not when its form was opened
+        was_live = change and self.was_live(form)
         super().save_model(request, obj, form, change)
+        said = self.what_readers_see(obj, was_live)
+        if said:
+            self.message_user(request, said, messages.SUCCESS)
         for warning in self.dates_to_check(obj):
             self.message_user(request, warning, messages.WARNING)
+
+    @staticmethod
+    def was_live(form):
+        """Whether readers saw the item when its form was opened."""
+        status, when = form.initial.get("status"), form.initial.get("published_at")
+        return status == PublishState.PUBLISHED and when is not None and when <= timezone.now()
+
+    def what_readers_see(self, obj, was_live):
+        """After a save, what it changed for readers, in words ("… is now public"), or ""."""
+        if obj.state == "scheduled":
+            when = date_format(timezone.localtime(obj.published_at), "j F Y, H:i T")
+            return f"“{obj}” is scheduled: it goes public on {when}, with nobody acting."
+        if obj.state == "draft":
+            return f"“{obj}” is a draft now: readers no longer see it." if was_live else ""
+        hidden = self.hidden_because(obj)
+        if hidden:
+            return f"“{obj}” is published, but hidden: {hidden}."
+        return "" if was_live else f"“{obj}” is now public."
 
     def dates_to_check(self, obj):
         """Dates that save but are likely mistakes, in words: they never block a save."""
@@ -1192,6 +1211,25 @@ class PublishableAdmin(WorkingCopyAdmin, MarkdownEditorMixin, HistoryAdmin):
         """Why readers cannot see `obj` though it is published and its time has come (in
         words, "its topic is a draft"), or None."""
         return None
+
+    # What else readers do not see while an item is not public ("its answers"), or "".
+    hides_with_it = ""
+
+    def picker_label(self, obj):
+        """How a picker offers `obj` (qiportal.adminsite): its name, and its state when readers
+        cannot see it, "What is qualified immunity? (draft: not public; its answers are
+        hidden too)"."""
+        if obj.state == "draft":
+            state = "draft: not public"
+        elif obj.state == "scheduled":
+            when = date_format(timezone.localtime(obj.published_at), "j F Y, H:i T")
+            state = f"scheduled: public from {when}"
+        elif hidden := self.hidden_because(obj):
+            state = f"published, but hidden: {hidden}"
+        else:
+            return str(obj)
+        also = f"; {self.hides_with_it} hidden too" if self.hides_with_it else ""
+        return f"{obj} ({state}{also})"
 
     @admin.action(description="Publish the selected %(verbose_name_plural)s now")
     def publish_now(self, request, queryset):

@@ -70,7 +70,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "Qualified Immunity Explained"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qiportal.adminsite.PortalAdminConfig",  # django.contrib.admin, its pickers labelled
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

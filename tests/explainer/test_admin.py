@@ -158,6 +158,19 @@ def test_the_topic_picker_offers_title_matches_first(admin_user_client):
     ]
 
 
+def test_the_topic_picker_says_a_draft_topic_hides_its_answers(admin_user_client):
+    TopicFactory(title="Drafted topic", draft=True)
+    TopicFactory(title="Live topic")
+    found = admin_user_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "explainer", "model_name": "faqitem", "field_name": "topic"},
+    ).json()["results"]
+    assert {result["text"] for result in found} == {
+        "Drafted topic (draft: not public; its answers are hidden too)",
+        "Live topic",
+    }
+
+
 def test_an_answer_under_a_draft_topic_is_shown_as_hidden_not_published(admin_user_client):
     hidden = FAQItemFactory(question="Under a draft?", topic=TopicFactory(draft=True))
     shown = FAQItemFactory(question="Under a live topic?")
@@ -167,6 +180,10 @@ def test_an_answer_under_a_draft_topic_is_shown_as_hidden_not_published(admin_us
     assert hidden.question in filtered and shown.question not in filtered
     filtered = admin_user_client.get("/admin/explainer/faqitem/", {"state": "published"}).text
     assert shown.question in filtered and hidden.question not in filtered
+    form = admin_user_client.get(f"/admin/explainer/faqitem/{hidden.pk}/change/").text
+    assert "<strong>Published, but hidden:</strong> its topic is a draft." in form
+    form = admin_user_client.get(f"/admin/explainer/faqitem/{shown.pk}/change/").text
+    assert "Published, but hidden" not in form
 
 
 def test_a_time_typed_wrong_is_refused_with_the_format(admin_user_client):

@@ -472,6 +472,53 @@ def answer(html, name, which):
     return f"{which}:" + html.split(marker)[1].split('"')[0]
 
 
+class TestSavedSays:
+    """After a save, the editor is told what it changed for readers."""
+
+    def test_a_draft_made_public(self, admin_user_client):
+        topic = TopicFactory(title="Going out", draft=True)
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        response = edit(admin_user_client, url, status=PublishState.PUBLISHED)
+        assert "“Going out” is now public." in messages_of(response)
+
+    def test_a_time_to_come_is_a_schedule(self, admin_user_client):
+        topic = TopicFactory(title="Later", draft=True)
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        response = edit(
+            admin_user_client,
+            url,
+            status=PublishState.PUBLISHED,
+            published_at_0="2030-03-01",
+            published_at_1="12:00",
+        )
+        said = messages_of(response)
+        assert (
+            "“Later” is scheduled: it goes public on 1 March 2030, 12:00 MST, with nobody "
+            "acting." in said
+        )
+
+    def test_a_live_page_taken_back_to_draft(self, admin_user_client):
+        topic = TopicFactory(title="Withdrawn")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        response = edit(admin_user_client, url, status=PublishState.DRAFT)
+        assert "“Withdrawn” is a draft now: readers no longer see it." in messages_of(response)
+
+    def test_a_live_page_changed_says_only_that(self, admin_user_client):
+        topic = TopicFactory(title="Steady")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        said = " ".join(messages_of(edit(admin_user_client, url, body="New words.")))
+        assert "was changed successfully" in said
+        assert "now public" not in said and "draft now" not in said
+
+    def test_an_answer_under_a_draft_topic_is_said_to_be_hidden(self, admin_user_client):
+        item = FAQItemFactory(question="Filed where?", draft=True, topic=TopicFactory(draft=True))
+        url = f"/admin/explainer/faqitem/{item.pk}/change/"
+        response = edit(admin_user_client, url, status=PublishState.PUBLISHED)
+        assert "“Filed where?” is published, but hidden: its topic is a draft." in messages_of(
+            response
+        )
+
+
 class TestConcurrentEdits:
     """Ada and Bob open one topic; Ada saves first; then Bob saves."""
 
