@@ -84,32 +84,32 @@ class WallClockDateTimeField(forms.SplitDateTimeField):
             if error.code != "ambiguous_timezone":
                 raise
             typed = datetime.datetime.combine(*data_list)
-            zone = timezone.get_current_timezone()
-            when = date_format(typed, "j F Y, H:i")
-            first, second = (typed.replace(tzinfo=zone, fold=fold) for fold in (0, 1))
-            twice = first.utcoffset() > second.utcoffset()
-            happens, clocks = (
-                ("happens twice", "go back") if twice else ("never happens", "go forward")
-            )
-            raise forms.ValidationError(
-                f"{when} {happens} in {zone}: the clocks {clocks} an hour then. "
-                "Choose a time outside that hour.",
-                code="ambiguous_timezone",
-            ) from error
+            raise forms.ValidationError(clock_trouble(typed), code="ambiguous_timezone") from error
+
+
+class CarriedField(forms.CharField):
+    """What a form carries for itself, never a change the editor made."""
+
+    def has_changed(self, initial, data):
+        return False
 
 
 class ConcurrentEditForm(forms.ModelForm):
     """
-    Refuses to overwrite what someone else saved after this form was opened.
+    Saves what this editor changed without losing what someone else saved meanwhile.
 
-    The form carries the item's "last changed" time from when it was opened. If the item has
-    changed since, saving stops with a message that says who changed it and when; what the
-    editor typed stays in the form, and pressing Save again replaces the other change.
+    The form carries the version it showed and fingerprints of its fields and rows
+    (qiportal.merging). Saved after someone else saved the item, it keeps their changes to the
+    fields this editor left alone, saves this editor's, and says so. A field both changed, to
+    different values, stops the save: the form asks, field by field, which to keep, with both
+    values side by side, and keeps what the editor typed. (The rows: MergingRows.)
     """
 
-    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    opened_version = CarriedField(widget=forms.HiddenInput, required=False)
     # The item's working copy, set by the admin: the form then shows and guards the copy.
     working_copy = None
+    # After a save that kept someone else's changes: what to tell the editor.
+    merged = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -736,7 +736,11 @@ class WorkingCopyAdmin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.working_copy = workingcopies.copy_of(obj)
+        known = getattr(request, "working_copy_of", None)  # (pk, copy), read by changeform_view
+        if known is not None and obj is not None and known[0] == obj.pk:
+            form.working_copy = known[1]
+        else:
+            form.working_copy = workingcopies.copy_of(obj)
         return form
 
     def get_readonly_fields(self, request, obj=None):
@@ -747,9 +751,14 @@ class WorkingCopyAdmin:
             fields += ["status"]  # published by a reviewer's approval
         return fields
 
-    def message_user(self, request, *args, **kwargs):
-        if not getattr(request, "rehearsing", False):  # a rehearsed save says nothing
-            super().message_user(request, *args, **kwargs)
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """A rehearsed save says nothing (Django's "was changed successfully" is not true of
+        the live item); its warnings (a citation not in the index, a likely date mistake,
+        someone else's changes kept) are kept and said once the copy is kept."""
+        if not getattr(request, "rehearsing", False):
+            super().message_user(request, message, level, *args, **kwargs)
+        elif level == messages.WARNING:
+            request.rehearsal_warnings = [*getattr(request, "rehearsal_warnings", []), message]
 
     def save_model(self, request, obj, form, change):
         obj.approved_on = None  # this version was not approved by a second person
@@ -790,6 +799,8 @@ class WorkingCopyAdmin:
                 return self.revert_as_copy(request, obj, object_id, form_url, extra_context)
             return super().changeform_view(request, object_id, form_url, extra_context)
         copy = workingcopies.copy_of(obj)
+        if obj is not None:
+            request.working_copy_of = (obj.pk, copy)  # the form's, without asking again
         context = {**(extra_context or {}), **self.copy_context(request, obj, copy, direct)}
         if request.method == "POST":
             keeping = {"_savecopy", "_submitcopy"} & set(request.POST)
@@ -829,9 +840,7 @@ class WorkingCopyAdmin:
         if response.status_code != 302:
             return response
         request.kept_as_copy = workingcopies.capture(self.model._default_manager.get(pk=obj.pk))
-        opts = self.model._meta
-        change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
-        raise _RolledBack(redirect(change))
+        raise _RolledBack(redirect(self.change_url(obj.pk)))
 
     def copy_context(self, request, obj, copy, direct):
         live = obj is not None and workingcopies.is_live(obj)
@@ -870,6 +879,8 @@ class WorkingCopyAdmin:
             request.rehearsing = False
         if captured is None:
             return response
+        for warning in getattr(request, "rehearsal_warnings", []):
+            self.message_user(request, warning, messages.WARNING)
         copy = workingcopies.keep(obj, captured, request.user, submit=submit)
         if workingcopies.may_publish_directly(request.user) and not (
             {"_savecopy", "_submitcopy"} & set(request.POST)
@@ -908,11 +919,7 @@ class WorkingCopyAdmin:
             "may_decide": self.has_change_permission(request, item),
             "live_changed": item is not None
             and getattr(item, "updated_at", None) != copy.live_changed_at,
-            "change_url": item is not None
-            and reverse(
-                f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change",
-                args=[quote(copy.object_id)],
-            ),
+            "change_url": item is not None and self.change_url(copy.object_id),
             "copy_version": copy.updated_at.isoformat(),
             "zone_name": zone_name(),
         }
@@ -969,14 +976,10 @@ class WorkingCopyAdmin:
             )
             return redirect(here)
         note = request.POST.get("note", "").strip()
-        when = publish_time(request.POST.get("publish_at", ""))
-        if when is False:
-            self.message_user(
-                request,
-                "Not published: enter the time as YYYY-MM-DD HH:MM, or leave it empty to "
-                "publish now.",
-                messages.ERROR,
-            )
+        try:
+            when = publish_time(request.POST.get("publish_at", ""))
+        except ValueError as error:
+            self.message_user(request, f"Not published: {error}", messages.ERROR)
             return redirect(here)
         if when is not None and when > timezone.now():
             workingcopies.schedule(copy, request.user, when, note)
@@ -998,25 +1001,48 @@ class WorkingCopyAdmin:
         return redirect(self.change_or_list(copy, item))
 
     def change_or_list(self, copy, item):
-        opts = self.model._meta
         if item is None:
+            opts = self.model._meta
             return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        return reverse(
-            f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(copy.object_id)]
-        )
+        return self.change_url(copy.object_id)
+
+    def change_url(self, pk):
+        """The address of the item's form."""
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(pk)])
 
 
 def publish_time(typed):
-    """The time typed on the working copy's page (the portal's zone): None when empty, False
-    when it is not a time."""
+    """The time typed on the working copy's page (the portal's zone), or None when empty.
+    ValueError, in words, for what is not a time, or is one the clocks skip or repeat."""
     typed = typed.strip()
     if not typed:
         return None
     try:
         naive = datetime.datetime.strptime(typed.replace("T", " "), "%Y-%m-%d %H:%M")
-        return timezone.make_aware(naive)
-    except ValueError:  # not a time, or one the clocks skip or repeat
-        return False
+    except ValueError:
+        raise ValueError(
+            "enter the time as YYYY-MM-DD HH:MM, or leave it empty to publish now."
+        ) from None
+    trouble = clock_trouble(naive)
+    if trouble:
+        raise ValueError(trouble)
+    return timezone.make_aware(naive)
+
+
+def clock_trouble(naive):
+    """Why a wall-clock time cannot be read as one moment in the portal's zone, in words
+    ("… happens twice …" when the clocks go back), or None."""
+    zone = timezone.get_current_timezone()
+    first, second = (naive.replace(tzinfo=zone, fold=fold) for fold in (0, 1))
+    if first.utcoffset() == second.utcoffset():
+        return None
+    twice = first.utcoffset() > second.utcoffset()
+    happens, clocks = ("happens twice", "go back") if twice else ("never happens", "go forward")
+    return (
+        f"{date_format(naive, 'j F Y, H:i')} {happens} in {zone}: the clocks {clocks} an hour "
+        "then. Choose a time outside that hour."
+    )
 
 
 def differences(copy, item):

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -262,6 +263,26 @@ class TestWorkingCopies:
             assert "Tomorrow's words." in topic_page(topic)
         assert not WorkingCopy.objects.exists()
         assert Topic.objects.get(pk=topic.pk).approved_on is not None
+
+    def test_saving_a_working_copy_says_its_warnings(self, editor):
+        topic = TopicFactory(title="Pictured", body="Live words.")
+        response = save(editor, topic, "_savecopy", body="See ![](/media/uploads/chart.png).")
+        said = [str(m) for m in get_messages(response.wsgi_request)]
+        assert any("An image in “body” has no description" in each for each in said)
+        assert any("as a working copy" in each for each in said)
+        assert not any("was changed successfully" in each for each in said)  # not live
+
+    def test_a_time_the_clocks_repeat_is_refused_in_words(self, editor, reviewer):
+        topic = TopicFactory(body="Live words.")
+        save(editor, topic, "_submitcopy", body="New words.")
+        response = decide(reviewer, topic, "publish", publish_at="2030-11-03 01:30")
+        said = [str(m) for m in get_messages(response.wsgi_request)]
+        assert said == [
+            "Not published: 3 November 2030, 01:30 happens twice in America/Denver: the clocks "
+            "go back an hour then. Choose a time outside that hour."
+        ]
+        assert WorkingCopy.objects.get().publish_at is None
+        assert Topic.objects.get(pk=topic.pk).body == "Live words."
 
     def test_publishing_a_copy_leaves_the_order_as_it_is_now(self, editor, reviewer):
         topic = TopicFactory(body="Live words.", position=1)
