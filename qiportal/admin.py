@@ -233,7 +233,7 @@ class ConcurrentEditForm(forms.ModelForm):
                 .first()
             )
             who = latest.revision.user if latest and latest.revision.user else "someone else"
-        return who, date_format(timezone.localtime(when), "j F Y, H:i")
+        return who, date_format(timezone.localtime(when), "j F Y, H:i T")
 
     def what(self):
         name = self.instance._meta.verbose_name
@@ -639,7 +639,7 @@ class HistoryAdmin(ConcurrentEditAdmin, OnePathAdmin, CompareVersionAdmin):
     @staticmethod
     def saved_on(version):
         revision = version.revision
-        when = date_format(timezone.localtime(revision.date_created), "j F Y, H:i")
+        when = date_format(timezone.localtime(revision.date_created), "j F Y, H:i T")
         return f"{when} by {revision.user}" if revision.user else when
 
     def restore_view(self, request, version, template_name, context, done):

@@ -298,7 +298,7 @@ class TestHistory:
         version = Version.objects.get_for_object(topic).first()
         page = admin_user_client.get(f"/admin/explainer/topic/{topic.pk}/history/{version.pk}/")
         when = timezone.localtime(version.revision.date_created)
-        name = f"{when:%-d %B %Y, %H:%M} by {version.revision.user}"
+        name = f"{when:%-d %B %Y, %H:%M %Z} by {version.revision.user}"
         assert f'value="Revert to this version, saved on {name}"' in page.text
         history = admin_user_client.get(f"/admin/explainer/topic/{topic.pk}/history/").text
         assert f"<td>{version.revision.user}</td>" in history
