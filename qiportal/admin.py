@@ -340,7 +340,8 @@ class MergingRows:
                 continue
             # The row's fields as the form made them (its instance, once checked): a field
             # the form does not show holds the stored value, which nobody is asked about.
-            names = list(then)
+            known = {field.name for field in type(row)._meta.concrete_fields}
+            names = [name for name in then if name in known]  # a field since removed: not asked
             now = {name: merging.fingerprint(self.stored(stored, name)) for name in names}
             if now == then:
                 continue  # nobody else changed this row
@@ -380,11 +381,16 @@ class MergingRows:
         )
         key = merging.row_key(row)
         yours = "Remove it" if deleting else "Keep yours, as in this row"
+        latest = (
+            Version.objects.get_for_object(self.instance).select_related("revision__user").first()
+        )
+        who = latest.revision.user if latest and latest.revision.user else "Someone else"
         return format_html(
-            "Someone else changed this {} after you opened the form: it now reads “{}”{}{}. "
+            "{} changed this {} after you opened the form: it now reads “{}”{}{}. "
             '<label><input type="radio" name="keep_{}" value="mine:{}" required> {}</label> '
             '<label><input type="radio" name="keep_{}" value="theirs:{}"> Keep theirs</label>, '
             "then save again.",
+            who,
             stored._meta.verbose_name,
             stored,
             "; " if shown and not deleting else "",

@@ -77,10 +77,19 @@ def read(carried):
         state = json.loads(carried)
     except (TypeError, ValueError):
         return carried, None
-    if not isinstance(state, dict) or not isinstance(state.get("fields"), dict):
+    # What a browser sends back is not trusted: anything but the shape written is no base.
+    if not isinstance(state, dict) or not _fingerprints(state.get("fields")):
         return carried, None
-    state.setdefault("rows", {})
+    rows = state.setdefault("rows", {})
+    if not isinstance(rows, dict) or not all(map(_fingerprints, rows.values())):
+        return carried, None
     return state.get("version"), state
+
+
+def _fingerprints(found):
+    return isinstance(found, dict) and all(
+        isinstance(name, str) and isinstance(each, str) for name, each in found.items()
+    )
 
 
 def who_changed(base, now, mine):

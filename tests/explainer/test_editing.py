@@ -598,6 +598,21 @@ class TestConcurrentEdits:
         assert "Ada&#x27;s second words." in re.sub(r"<[^>]+>", "", response.text)
         assert Topic.objects.get(pk=topic.pk).body == "Ada's second words."
 
+    @pytest.mark.parametrize(
+        "carried",
+        ['{"version": "x", "fields": {"body": 5}}', '{"version": "x", "fields": {}, "rows": []}'],
+    )
+    def test_what_a_form_carries_back_bent_out_of_shape_is_a_stop_not_an_error(
+        self, admin_user_client, carried
+    ):
+        topic = TopicFactory(body="Original text.")
+        url = f"/admin/explainer/topic/{topic.pk}/change/"
+        form = form_data(admin_user_client.get(url).text)
+        response = admin_user_client.post(url, {**form, "opened_version": carried, "body": "B."})
+        assert response.status_code == 200
+        assert "Not saved:" in response.text
+        assert Topic.objects.get(pk=topic.pk).body == "Original text."
+
     def test_a_form_opened_before_fingerprints_stops_and_save_again_replaces(self, client):
         topic = TopicFactory(body="Original text.")
         url = f"/admin/explainer/topic/{topic.pk}/change/"
@@ -643,14 +658,18 @@ class TestConcurrentEdits:
         case = CourtCaseFactory()
         citation = CitationFactory(case=case, volume=555, reporter="U.S.", page=223)
         url = f"/admin/cases/courtcase/{case.pk}/change/"
-        client.force_login(StaffUserFactory(is_superuser=True))
-        bob = form_data(client.get(url).text)
-        ada = form_data(client.get(url).text)
-        assert client.post(url, {**ada, "citations-0-citation": "555 U.S. 224"}).status_code == 302
-        response = client.post(url, {**bob, "citations-0-citation": "555 U.S. 225"})
+        ada, bob = (StaffUserFactory(username=name, is_superuser=True) for name in ("ada", "bob"))
+        client.force_login(bob)
+        bob_form = form_data(client.get(url).text)
+        client.force_login(ada)
+        ada_form = form_data(client.get(url).text)
+        changed = {**ada_form, "citations-0-citation": "555 U.S. 224"}
+        assert client.post(url, changed).status_code == 302
+        client.force_login(bob)
+        response = client.post(url, {**bob_form, "citations-0-citation": "555 U.S. 225"})
         assert response.status_code == 200
         page = response.text
-        assert "Someone else changed this citation after you opened the form" in page
+        assert "ada changed this citation after you opened the form" in page
         assert "page: “224” (yours: “225”)" in page
         key = f"keep_cases.citation:{citation.pk}"
         again = {**form_data(page), key: answer(page, key, "mine")}
