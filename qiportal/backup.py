@@ -145,7 +145,8 @@ def applied_migrations():
 
 def describe(counts):
     """{"explainer.topic": 6, ...} -> '6 topics, ...', in words, the empty left out; a name
-    two models share says which it is ('17 topics (explainer.casetopic)')."""
+    two models share says which it is ('17 topics (explainer.casetopic)', were two models both
+    named "topics")."""
     named = []
     for label, count in counts.items():
         if count:

@@ -15,13 +15,16 @@ from tests.factories import TopicFactory
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # An id made of a slug alone is the item's own anchor; every other id is the page's.
 ITEM_ANCHOR = re.compile(r"^\{\{ (?:item|topic|term)\.slug \}\}$")
+# The admin's pages, and the history's (django-reversion's and reversion-compare's, as the
+# portal words them).
+ADMIN_PAGES = {"admin", "reversion", "reversion-compare"}
 
 
 def page_ids():
     """Every id the public templates write, a slug or name in it stood in for by 'sample'
     (the admin's pages show no item by its anchor)."""
     for template in TEMPLATES.rglob("*.html"):
-        if template.relative_to(TEMPLATES).parts[0] == "admin":
+        if template.relative_to(TEMPLATES).parts[0] in ADMIN_PAGES:
             continue
         for found in re.findall(r'\bid="([^"]+)"', template.read_text()):
             if not ITEM_ANCHOR.match(found):

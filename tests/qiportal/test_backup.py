@@ -17,7 +17,8 @@ from django.test import Client
 from reversion.models import Revision, Version
 
 from cases.models import CourtCase
-from explainer.models import Topic
+from explainer.models import LawTopic, Topic
+from qiportal.backup import describe
 from qiportal.models import ScheduledPublication
 from tests.explainer.test_export_import import public_pages
 from tests.factories import StaffUserFactory
@@ -123,7 +124,8 @@ def test_a_restore_brings_back_every_page_the_history_the_images_and_the_log_ins
 
     said = run("backup", archive)
     assert f"Wrote {archive}: " in said
-    assert "6 topics (explainer.topic)" in said
+    assert "6 topics, " in said
+    assert "32 links between cases and topics, " in said
     assert "1 uploaded file(s)" in said
     assert "It holds the users' password hashes" in said
     assert "- sessions.session: log-ins in progress" in said
@@ -348,3 +350,12 @@ def test_a_backup_needs_a_place_to_write(db, tmp_path):
         run("backup", tmp_path / "no-such-folder" / "site.zip")
     with pytest.raises(CommandError, match="is a folder"):
         run("backup", tmp_path)
+
+
+def test_a_name_two_kinds_share_says_which_each_is(monkeypatch):
+    monkeypatch.setattr(LawTopic._meta, "verbose_name_plural", "links between cases and topics")
+    said = describe({"explainer.casetopic": 3, "explainer.lawtopic": 2, "explainer.topic": 6})
+    assert said.startswith(
+        "3 links between cases and topics (explainer.casetopic), "
+        "2 links between cases and topics (explainer.lawtopic), 6 topics"
+    )
