@@ -572,22 +572,25 @@ class TestConcurrentEdits:
         saved = Topic.objects.get(pk=topic.pk)
         assert (saved.summary, saved.body) == ("Ada's summary.", "Bob's long new paragraph.")
 
-    def test_keeping_theirs_keeps_their_value(self, client, opened):
-        topic, url, (ada, ada_form), (bob, bob_form) = opened
+    @staticmethod
+    def both_change_the_body(client, opened):
+        """Ada saves her body, then Bob his: the page that asks him."""
+        _, url, (ada, ada_form), (bob, bob_form) = opened
         client.force_login(ada)
         assert client.post(url, {**ada_form, "body": "Ada's words."}).status_code == 302
         client.force_login(bob)
-        page = client.post(url, {**bob_form, "body": "Bob's words."}).text
+        return client.post(url, {**bob_form, "body": "Bob's words."}).text
+
+    def test_keeping_theirs_keeps_their_value(self, client, opened):
+        topic, url, _, _ = opened
+        page = self.both_change_the_body(client, opened)
         keep = answer(page, "keep_body", "theirs")
         assert client.post(url, {**form_data(page), "keep_body": keep}).status_code == 302
         assert Topic.objects.get(pk=topic.pk).body == "Ada's words."
 
     def test_an_answer_given_before_a_newer_save_is_asked_again(self, client, opened):
-        topic, url, (ada, ada_form), (bob, bob_form) = opened
-        client.force_login(ada)
-        assert client.post(url, {**ada_form, "body": "Ada's words."}).status_code == 302
-        client.force_login(bob)
-        page = client.post(url, {**bob_form, "body": "Bob's words."}).text
+        topic, url, (ada, _), (bob, _) = opened
+        page = self.both_change_the_body(client, opened)
         keep = answer(page, "keep_body", "mine")
         client.force_login(ada)
         ada_again = form_data(client.get(url).text)
