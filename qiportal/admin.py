@@ -227,12 +227,7 @@ class ConcurrentEditForm(forms.ModelForm):
             who = self.working_copy.changed_by or "someone else"
         else:
             when = self.instance.updated_at
-            latest = (
-                Version.objects.get_for_object(self.instance)
-                .select_related("revision__user")
-                .first()
-            )
-            who = latest.revision.user if latest and latest.revision.user else "someone else"
+            who = last_saved_by(self.instance) or "someone else"
         return who, date_format(timezone.localtime(when), "j F Y, H:i T")
 
     def what(self):
@@ -302,6 +297,12 @@ class ConcurrentEditForm(forms.ModelForm):
         )
 
 
+def last_saved_by(obj):
+    """Who saved the latest version of `obj` in its history, or None."""
+    latest = Version.objects.get_for_object(obj).select_related("revision__user").first()
+    return latest.revision.user if latest else None
+
+
 def _value_shown(field, value):
     """A field's value (stored or typed) in words, as the question shows it."""
     if isinstance(value, (models.QuerySet, list, tuple)):
@@ -309,7 +310,7 @@ def _value_shown(field, value):
     if isinstance(value, models.Model):
         return str(value)
     if field.is_relation and value is not None:
-        return str(field.related_model._default_manager.filter(pk=value).first() or value)
+        return str(field.related_model._base_manager.filter(pk=value).first() or value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, datetime.datetime):
@@ -381,10 +382,7 @@ class MergingRows:
         )
         key = merging.row_key(row)
         yours = "Remove it" if deleting else "Keep yours, as in this row"
-        latest = (
-            Version.objects.get_for_object(self.instance).select_related("revision__user").first()
-        )
-        who = latest.revision.user if latest and latest.revision.user else "Someone else"
+        who = last_saved_by(self.instance) or "Someone else"
         return format_html(
             "{} changed this {} after you opened the form: it now reads “{}”{}{}. "
             '<label><input type="radio" name="keep_{}" value="mine:{}" required> {}</label> '
@@ -1099,14 +1097,7 @@ SKIPPED_FIELDS = {"created_at", "updated_at", "approved_on"}
 
 
 def _shown(obj, field):
-    value = getattr(obj, field.attname)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation and value is not None:
-        return str(getattr(obj, field.name))
-    if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "j F Y, H:i")
-    return "" if value is None else str(value)
+    return _value_shown(field, getattr(obj, field.attname))
 
 
 class PublishStateFilter(admin.SimpleListFilter):
